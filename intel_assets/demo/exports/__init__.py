@@ -1,0 +1,1 @@
+"""Exporters: each writes one tool's native export files from a world chunk."""

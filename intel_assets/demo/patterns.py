@@ -1,0 +1,187 @@
+"""The patterns planted in the demo company, one per insight family, drawn per seed.
+
+Every pattern is described in the answer key with the same structure the insight engine
+emits (family, segment conditions, metrics), so that a benchmark can match a finding to a
+planted pattern without parsing prose. `--null` plants none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from intel_assets.demo import catalog
+
+LEADING_BEHAVIOURS = ("sessions", "report_created", "email_opens", "support_tickets")
+BEHAVIOUR_FAMILY = {
+    "sessions": "product",
+    "report_created": "product",
+    "email_opens": "lifecycle",
+    "support_tickets": "support",
+}
+# Attributes a cross-source cohort can be built from: (attribute, source family, values).
+COHORT_ATTRIBUTES: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
+    ("plan", "billing", ("starter", "team")),
+    ("industry", "crm", ("Software", "Retail", "Healthcare", "Financial Services")),
+    ("adopted_integration_connected", "product", (False,)),
+    ("adopted_dashboard_shared", "product", (False,)),
+    ("has_onboarding_ticket", "support", (True,)),
+    ("clicked_onboarding_email", "lifecycle", (False,)),
+)
+ANOMALY_ATTRIBUTES: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
+    ("plan", "billing", ("team", "business")),
+    ("region", "crm", ("NA", "EMEA")),
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    attribute: str
+    source: str
+    operator: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One planted pattern, in the shape the insight engine reports findings."""
+
+    family: str
+    segment: tuple[Condition, ...]
+    metrics: tuple[str, ...]
+    description: str
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["segment"] = [asdict(c) for c in self.segment]
+        data["metrics"] = list(self.metrics)
+        return data
+
+
+@dataclass(frozen=True)
+class PlantedPatterns:
+    """The choices made for one seed; empty in null mode."""
+
+    wrong_signal_campaign: str | None = None
+    cohort: tuple[Condition, ...] = ()
+    leading_behaviour: str | None = None
+    leading_lead_days: int = 0
+    contradiction_channel: str | None = None
+    contradiction_window: tuple[int, int] = (0, 0)  # days since the demo's start
+    anomaly: Condition | None = None
+    anomaly_day: int = 0
+    described: tuple[Pattern, ...] = ()
+
+    @property
+    def is_null(self) -> bool:
+        return not self.described
+
+
+def draw_patterns(
+    rng: np.random.Generator, *, campaigns: list[str], paid_channels: tuple[str, ...],
+    campaign_names: dict[str, str], consumer: bool, null: bool,
+) -> PlantedPatterns:
+    """Chooses where each pattern goes: which campaign, which attributes, which month."""
+    if null:
+        return PlantedPatterns()
+    days = (catalog.END - catalog.START).days
+
+    wrong = campaigns[int(rng.integers(len(campaigns)))]
+    wrong_channel = wrong.split(":")[0]
+
+    eligible = [a for a in COHORT_ATTRIBUTES if not (consumer and a[0] == "industry")]
+    first, second = _two_from_different_families(rng, eligible)
+    cohort = tuple(
+        Condition(name, family, "=", values[int(rng.integers(len(values)))])
+        for name, family, values in (first, second)
+    )
+
+    behaviour = LEADING_BEHAVIOURS[int(rng.integers(len(LEADING_BEHAVIOURS)))]
+    lead_days = int(rng.integers(4, 9)) * 7
+
+    others = [c for c in paid_channels if c != wrong_channel] or list(paid_channels)
+    contra_channel = others[int(rng.integers(len(others)))]
+    contra_start = int(rng.integers(6, 15)) * 30
+    window = (contra_start, contra_start + 30)
+
+    anomaly_attrs = [a for a in ANOMALY_ATTRIBUTES if not (consumer and a[1] == "crm")]
+    name, family, values = anomaly_attrs[int(rng.integers(len(anomaly_attrs)))]
+    anomaly = Condition(name, family, "=", values[int(rng.integers(len(values)))])
+    anomaly_day = int(rng.integers(240, days - 75))
+
+    described = (
+        Pattern(
+            "wrong_signal",
+            (Condition("acquisition_campaign", "ads", "=", campaign_names[wrong]),),
+            ("cpa", "churn_rate_90d", "retention_adjusted_cac"),
+            f"Campaign {campaign_names[wrong]!r} acquires customers at about half the usual "
+            "cost, but they churn at about 2.8 times the usual rate.",
+            {"campaign_key": wrong, "channel": wrong_channel, "cpa_factor": 0.5,
+             "hazard_factor": 2.8},
+        ),
+        Pattern(
+            "invisible_cohort",
+            cohort,
+            ("churn_rate_90d",),
+            "Customers matching every condition churn at about 4 times the baseline hazard; "
+            "each condition alone barely moves churn.",
+            {"hazard_factor": 4.0, "single_condition_factor": 0.85},
+        ),
+        Pattern(
+            "leading_indicator",
+            (),
+            (behaviour, "churn_rate_90d"),
+            f"A drop in {behaviour.replace('_', ' ')} (a rise, for support tickets) starts about "
+            f"{lead_days // 7} weeks before the customer's churn risk jumps sixfold.",
+            {"behaviour": behaviour, "behaviour_source": BEHAVIOUR_FAMILY[behaviour],
+             "lead_days": lead_days, "hazard_factor": 6.0},
+        ),
+        Pattern(
+            "contradiction",
+            (Condition("acquisition_channel", "ads", "=", contra_channel),),
+            ("conversions", "activation_rate"),
+            f"During days {window[0]}-{window[1]} signups from {contra_channel} rise by about "
+            "80% while the activation rate of those same signups falls by more than half.",
+            {"channel": contra_channel, "start_day": window[0], "end_day": window[1],
+             "start": str(catalog.START + _days(window[0])),
+             "end": str(catalog.START + _days(window[1]))},
+        ),
+        Pattern(
+            "anomaly",
+            (anomaly,),
+            ("support_tickets", "sessions"),
+            f"From day {anomaly_day} customers with {anomaly.attribute} = {anomaly.value} file "
+            "about three times as many tickets while their product sessions fall by 45%.",
+            {"change_day": anomaly_day, "date": str(catalog.START + _days(anomaly_day)),
+             "ticket_factor": 3.0, "session_factor": 0.55},
+        ),
+    )
+    return PlantedPatterns(
+        wrong_signal_campaign=wrong,
+        cohort=cohort,
+        leading_behaviour=behaviour,
+        leading_lead_days=lead_days,
+        contradiction_channel=contra_channel,
+        contradiction_window=window,
+        anomaly=anomaly,
+        anomaly_day=anomaly_day,
+        described=described,
+    )
+
+
+def _two_from_different_families(
+    rng: np.random.Generator, attributes: list[tuple[str, str, tuple[Any, ...]]]
+) -> tuple[tuple[str, str, tuple[Any, ...]], tuple[str, str, tuple[Any, ...]]]:
+    order = rng.permutation(len(attributes))
+    first = attributes[int(order[0])]
+    second = next(attributes[int(i)] for i in order[1:] if attributes[int(i)][1] != first[1])
+    return first, second
+
+
+def _days(n: int):
+    from datetime import timedelta
+
+    return timedelta(days=n)

@@ -1,0 +1,1 @@
+"""One module per tool, each declaring the raw tables its native export becomes."""

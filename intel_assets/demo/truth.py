@@ -17,7 +17,7 @@ import pandas as pd
 from intel_assets.demo.world import Company, WorldChunk
 
 ACCOUNT_COLUMNS = (
-    "account_id", "name", "domain", "industry", "country", "region", "size", "plan",
+    "account_id", "workspace_id", "name", "domain", "industry", "country", "region", "size", "plan",
     "engagement", "signup_at", "activated_at", "churned_at", "channel", "campaign_key",
     "adopted_report_created", "adopted_dashboard_shared", "adopted_integration_connected",
     "adopted_data_exported", "has_onboarding_ticket", "clicked_onboarding_email",

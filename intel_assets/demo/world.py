@@ -234,6 +234,9 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
         {
             "account_idx": index,
             "account_id": [f"acct_{i:07d}" for i in index],
+            "workspace_id": np.char.add(
+                "ws_", ids.base36(config.seed, "workspace", index, 10).astype(str)
+            ).astype(object),
             "name": names,
             "domain": domains,
             "industry": rng.choice(catalog.INDUSTRIES, size=n),

@@ -32,6 +32,11 @@ class Paths:
     stack_file: Path | None
 
     @property
+    def saved_stack(self) -> Path:
+        """The stack the last `intel demo --stack` chose, used when INTEL_STACK is unset."""
+        return self.home / "stack.yaml"
+
+    @property
     def ground_truth(self) -> Path:
         """The demo's answer key, kept beside (never inside) the landing folder."""
         return self.home / "demo_truth"
@@ -42,6 +47,8 @@ def resolve_paths(environ: dict[str, str] | None = None) -> Paths:
     env = os.environ if environ is None else environ
     home = Path(env.get(ENV_HOME) or PROJECT_ROOT / ".intel").expanduser().resolve()
     stack = env.get(ENV_STACK)
+    if not stack and (home / "stack.yaml").exists():
+        stack = str(home / "stack.yaml")
     return Paths(
         home=home,
         landing=Path(env.get(ENV_LANDING) or home / "landing").expanduser().resolve(),

@@ -16,8 +16,9 @@ landing:                    # optional: a folder per tool, default <landing>/<to
   salesforce: /mnt/exports/salesforce
 ```
 
-A family may also name `generic`: its files then follow that family's generic contract (see
-`intel_assets/sources/generic.py`), for an unlisted tool or a table exported from a warehouse.
+A family the company has no tool for says `none`. A family may also name `generic`: its
+files then follow that family's generic contract (see `intel_assets/sources/generic.py`), for
+an unlisted tool or a table exported from a warehouse.
 The tool id becomes `generic_<family>`; a `generic:` section may say which format it uses:
 
 ```yaml
@@ -116,7 +117,7 @@ class Stack:
             for family, tools in self.tools.items()
         }
         data: dict[str, Any] = {
-            family: tools if family in MULTI_TOOL_FAMILIES else tools[0]
+            family: tools if family in MULTI_TOOL_FAMILIES else (tools[0] if tools else "none")
             for family, tools in names.items()
         }
         data["accounts"] = self.accounts
@@ -135,7 +136,8 @@ def parse_stack(data: Any, *, origin: str = "stack") -> Stack:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise StackError(f"{origin}: expected a mapping of family to tool, got {type(data).__name__}")
+        kind = type(data).__name__
+        raise StackError(f"{origin}: expected a mapping of family to tool, got {kind}")
     known = set(FAMILIES) | {"accounts", "landing", "generic"}
     unknown = sorted(set(data) - known)
     if unknown:
@@ -188,6 +190,8 @@ def load_stack(path: Path | None) -> Stack:
 
 
 def _family_tools(family: str, value: Any, origin: str) -> tuple[str, ...]:
+    if value is None or value == "none" or value == []:
+        return ()
     values = value if isinstance(value, list) else [value]
     if not values or not all(isinstance(v, str) for v in values):
         raise StackError(f"{origin}: {family} must name a tool id (or, for ads, a list of them)")

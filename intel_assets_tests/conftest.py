@@ -13,17 +13,17 @@ import pytest
 
 os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
 
-from intel_assets.demo.exports.base import ExportContext  # noqa: E402
-from intel_assets.demo.exports.registry import exporter  # noqa: E402
-from intel_assets.demo.world import (  # noqa: E402
+from intel_assets.demo.exports.base import ExportContext
+from intel_assets.demo.exports.registry import exporter
+from intel_assets.demo.world import (
     Company,
     DemoConfig,
     WorldChunk,
     build_company,
     simulate_chunk,
 )
-from intel_assets.sources.catalog import tool_objects  # noqa: E402
-from intel_assets.sources.loader import LoadReport, load_object  # noqa: E402
+from intel_assets.sources.catalog import tool_objects
+from intel_assets.sources.loader import LoadReport, load_object
 
 SEEDS = (3, 11)
 SMALL_DEMO = 400

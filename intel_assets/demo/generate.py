@@ -35,6 +35,20 @@ class GenerationReport:
     truth: Path
 
 
+def _single_owner(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """An identifier written for several people (a shared laptop, a role address) belongs
+    to none of them; one written for several accounts belongs to no account either."""
+    identities = pd.concat(frames, ignore_index=True).drop_duplicates()
+    key = ["source", "kind", "identifier"]
+    owners = identities.groupby(key, dropna=False).agg(
+        people=("person_id", "nunique"), accounts=("account_id", "nunique")
+    )
+    identities = identities.drop_duplicates(key).set_index(key)
+    identities.loc[owners["people"] > 1, "person_id"] = None
+    identities.loc[owners["accounts"] > 1, "account_id"] = None
+    return identities.reset_index()
+
+
 def demo_config(stack: Stack, *, customers: int, seed: int, null: bool) -> DemoConfig:
     return DemoConfig(
         customers=customers,
@@ -71,7 +85,7 @@ def generate(
             else:
                 identities.append(module.export(world, ctx))
         frames = [f for f in identities if f is not None and len(f)]
-        truth.write_chunk(truth_folder, world, pd.concat(frames, ignore_index=True))
+        truth.write_chunk(truth_folder, world, _single_owner(frames))
 
     files = sum(1 for folder in folders.values() for p in folder.rglob("*") if p.is_file())
     summary = {

@@ -955,10 +955,7 @@ def _deals(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataFrame:
 
 def _prospects(config: DemoConfig, rng: np.random.Generator, lo: int, hi: int) -> pd.DataFrame:
     """Leads that never became customers: CRM-only people, as every real CRM holds."""
-    if config.consumer:
-        count = (hi - lo) // 6
-    else:
-        count = (hi - lo) // 5
+    count = (hi - lo) // (6 if config.consumer else 5)
     index = np.arange(lo, lo + count)
     first = rng.choice(catalog.FIRST_NAMES, size=count)
     last = rng.choice(catalog.LAST_NAMES, size=count)

@@ -126,7 +126,7 @@ def avro() -> Reader:
         with handle:
             number = 0
             try:
-                for number, record in enumerate(records, start=1):  # noqa: B007
+                for number, record in enumerate(records, start=1):
                     yield Record(number, orjson.dumps(record, default=str).decode())
             except (EOFError, ValueError, OSError) as error:
                 yield Record(number + 1, None, f"Avro block cannot be decoded: {error}")

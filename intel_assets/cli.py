@@ -1,0 +1,132 @@
+"""The `intel` command: run the demo, materialize a real stack, open the UI.
+
+Its output is its interface, so it prints; everything inside the graph logs through Dagster.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+
+from intel_assets.settings import PROJECT_ROOT, Paths, resolve_paths
+from intel_assets.stack import Stack, StackError, load_stack
+
+DEFAULT_CUSTOMERS = 10_000
+DEFAULT_SEED = 7
+
+
+def _stack(paths: Paths, stack_file: Path | None) -> Stack:
+    try:
+        return load_stack(stack_file or paths.stack_file)
+    except (StackError, OSError) as error:
+        raise click.UsageError(str(error)) from error
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """intel-assets: every tool's slice of the customer, joined into one.
+
+    Paths default to ./.intel in the project; INTEL_HOME moves them all, and
+    INTEL_LANDING_DIR, INTEL_WAREHOUSE, DAGSTER_HOME and INTEL_STACK move one each.
+    """
+    os.environ.setdefault("DAGSTER_TELEMETRY_DISABLED", "1")
+
+
+@main.command()
+@click.option("--customers", default=DEFAULT_CUSTOMERS, show_default=True, type=click.IntRange(1),
+              help="Number of customer accounts to generate.")
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int,
+              help="Random seed: the same seed gives the same company, file for file.")
+@click.option("--null", "null", is_flag=True,
+              help="Plant no pattern: churn is independent of everything the tools see.")
+@click.option("--stack", "stack_file", type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path),
+              help="Stack YAML choosing the tool of each family (default: the built-in stack).")
+def demo(customers: int, seed: int, null: bool, stack_file: Path | None) -> None:
+    """Generate the demo company and materialize every asset of the graph."""
+    from intel_assets.demo.generate import demo_config, generate
+
+    paths = resolve_paths()
+    stack = _stack(paths, stack_file) if stack_file else _stack(paths, None)
+    paths.home.mkdir(parents=True, exist_ok=True)
+    paths.saved_stack.write_text(stack.to_yaml())
+
+    config = demo_config(stack, customers=customers, seed=seed, null=null)
+    click.echo(f"Generating {customers:,} customers (seed {seed}{', null' if null else ''}) "
+               f"into {paths.landing} ...")
+    report = generate(stack, paths.landing, paths.ground_truth, config)
+    click.echo(f"  {report.people:,} people, {report.files:,} export files "
+               f"in {report.seconds:.1f}s (answer key in {report.truth})")
+
+    _reset_warehouse(paths)
+    _materialize(paths, stack)
+
+
+@main.command()
+@click.option("--stack", "stack_file", type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path),
+              help="Stack YAML (default: INTEL_STACK, the demo's last stack, or the built-in).")
+def materialize(stack_file: Path | None) -> None:
+    """Materialize every asset on the files now in the landing folders."""
+    paths = resolve_paths()
+    _materialize(paths, _stack(paths, stack_file))
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True, type=int)
+def ui(port: int) -> None:
+    """Start the Dagster UI and daemon on 127.0.0.1 for this project."""
+    from intel_assets.runner import prepare_instance
+
+    paths = resolve_paths()
+    prepare_instance(paths)
+    dagster = shutil.which("dagster", path=str(Path(sys.executable).parent)) or "dagster"
+    os.chdir(PROJECT_ROOT)
+    os.execvpe(
+        dagster,
+        [dagster, "dev", "-h", "127.0.0.1", "-p", str(port), "-w",
+         str(PROJECT_ROOT / "workspace.yaml")],
+        {**os.environ, "DAGSTER_HOME": str(paths.dagster_home)},
+    )
+
+
+def _reset_warehouse(paths: Paths) -> None:
+    """A demo starts from an empty warehouse: a new company's files replace the old ones."""
+    for suffix in ("", ".wal"):
+        target = Path(str(paths.warehouse) + suffix)
+        if target.exists():
+            target.unlink()
+
+
+def _materialize(paths: Paths, stack: Stack) -> None:
+    from intel_assets.runner import materialize_all
+
+    click.echo(f"Materializing every asset into {paths.warehouse} ...")
+    summary = materialize_all(paths, stack)
+    _print_summary(summary)
+    if not summary.success:
+        raise SystemExit(1)
+
+
+def _print_summary(summary) -> None:
+    width = max((len(a.key) for a in summary.assets), default=10)
+    click.echo(f"\n{'asset':<{width}}  {'rows':>10}  {'loaded':>10}  {'quarantined':>11}")
+    for asset in sorted(summary.assets, key=lambda a: a.key):
+        meta = asset.metadata
+        rows = meta.get("dagster/row_count", "")
+        loaded = meta.get("rows_loaded", "")
+        bad = meta.get("rows_quarantined", "")
+        click.echo(f"{asset.key:<{width}}  {rows:>10}  {loaded:>10}  {bad:>11}")
+    checks = summary.checks_passed + len(summary.checks_failed)
+    click.echo(
+        f"\n{len(summary.assets)} assets materialized in {summary.seconds:.1f}s; "
+        f"{summary.checks_passed}/{checks} checks passed (run {summary.run_id})."
+    )
+    for failed in summary.checks_failed:
+        click.echo(f"  check failed: {failed}")
+    if not summary.success:
+        click.echo("The run failed: open `intel ui` for the step logs.", err=True)

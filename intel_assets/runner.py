@@ -42,13 +42,18 @@ def prepare_instance(paths: Paths) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def materialize_all(paths: Paths, stack: Stack) -> RunSummary:
+def materialize_all(paths: Paths, stack: Stack, *, log_level: str = "WARNING") -> RunSummary:
+    """Runs every asset and check once, in process; the run is stored in the instance, its
+    step logs readable in the UI whatever `log_level` the console shows."""
     definitions = build_definitions(paths, stack)
     instance = prepare_instance(paths)
     started = time.perf_counter()
     job = definitions.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(
-        instance=instance, raise_on_error=False, tags={"intel/trigger": "cli"}
+        instance=instance,
+        raise_on_error=False,
+        tags={"intel/trigger": "cli"},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
     )
     summary = RunSummary(
         success=result.success, seconds=time.perf_counter() - started, run_id=result.run_id

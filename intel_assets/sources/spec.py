@@ -78,6 +78,8 @@ class Column:
     kind: Kind = "string"
     required: bool = False
     description: str = ""
+    minimum: float | None = None  # numeric kinds: smaller values are quarantined
+    maximum: float | None = None
 
     @property
     def duckdb_type(self) -> str:

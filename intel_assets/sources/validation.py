@@ -29,7 +29,11 @@ def _typed(column: Column, value: str, record: str) -> str:
     if kind == "string":
         return value
     if kind == "integer":
-        return f"TRY_CAST({value} AS BIGINT)"
+        # TRY_CAST alone would round "9.5" to 10: only whole numbers are integers.
+        return (
+            f"CASE WHEN regexp_full_match(trim({value}), '[-+]?[0-9]+') "
+            f"THEN TRY_CAST({value} AS BIGINT) END"
+        )
     if kind == "float":
         return f"TRY_CAST({value} AS DOUBLE)"
     if kind == "decimal":
@@ -77,6 +81,18 @@ def _problem(column: Column, value: str, value_type: str, typed: str) -> str:
         checks.append(
             f"WHEN {value} IS NOT NULL AND {typed} IS NULL "
             f"THEN 'unparsable {column.kind}: ' || left({value}, 80)"
+        )
+    if column.minimum is not None or column.maximum is not None:
+        low = "-inf" if column.minimum is None else column.minimum
+        high = "inf" if column.maximum is None else column.maximum
+        bounds = []
+        if column.minimum is not None:
+            bounds.append(f"{typed} < {column.minimum}")
+        if column.maximum is not None:
+            bounds.append(f"{typed} > {column.maximum}")
+        checks.append(
+            f"WHEN {' OR '.join(bounds)} "
+            f"THEN 'out of range [{low}, {high}]: ' || left({value}, 80)"
         )
     if not checks:
         return "NULL"

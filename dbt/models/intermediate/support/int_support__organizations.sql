@@ -1,0 +1,5 @@
+-- Grain: one organization (company) the support tool knows.
+{{ union_family(['intercom', 'zendesk', 'generic_support'], 'organizations', [
+    ['organization_id', 'string'], ['organization_name', 'string'], ['domain', 'string'],
+    ['created_at', 'timestamp'],
+]) }}

@@ -1,0 +1,23 @@
+{{ config(enabled=tool_enabled('stripe')) }}
+
+with source as (
+
+    select * from {{ source('stripe', 'customers') }}
+
+),
+
+latest as (
+
+    {{ latest_per_key('source', 'id', '_loaded_at desc, _row_number desc') }}
+
+)
+
+select
+    id as customer_id,
+    {{ clean_email('email') }} as email,
+    email as email_raw,
+    nullif(trim(app_user_id), '') as user_id,
+    name as customer_name,
+    created as created_at,
+    _loaded_at
+from latest

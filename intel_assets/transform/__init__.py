@@ -1,0 +1,1 @@
+"""The relational layers: the dbt project and the identity resolution between its halves."""

@@ -1,0 +1,130 @@
+"""The dbt project as Dagster assets, compiled for the configured stack.
+
+Models of tools outside the stack are disabled through the `intel_tools` variable, so the
+manifest depends on the stack: it is parsed once per (stack, project files) into its own
+target folder and reused until either changes. `dbt parse` runs offline.
+"""
+
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource
+from dagster_dbt import dbt_assets
+
+from intel_assets.resources import WAREHOUSE_POOL
+from intel_assets.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE, Paths
+from intel_assets.stack import Stack
+
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
+BEFORE_IDENTITY = "resource_type:seed intel_assets.staging intel_assets.intermediate"
+AFTER_IDENTITY = "intel_assets.marts"
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Keys models by layer (`marts/customers`) and groups them by layer in the UI."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return dg.AssetKey([_layer(dbt_resource_props), dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] in ("model", "seed", "snapshot"):
+            return _layer(dbt_resource_props)
+        return super().get_group_name(dbt_resource_props)
+
+
+def _layer(props: Mapping[str, Any]) -> str:
+    if props["resource_type"] == "seed":
+        return "seeds"
+    fqn = props.get("fqn", [])
+    return fqn[1] if len(fqn) > 2 else "models"
+
+
+def stack_vars(stack: Stack) -> str:
+    return json.dumps({"intel_tools": list(stack.all_tools)})
+
+
+def _fingerprint(stack: Stack) -> str:
+    digest = hashlib.sha1(stack_vars(stack).encode())
+    for name in PROJECT_FILES:
+        root = DBT_PROJECT_DIR / name
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def prepared_target(stack: Stack) -> Path:
+    """The target folder holding this stack's manifest, parsing the project if needed."""
+    target = DBT_PROJECT_DIR / "target" / f"stack-{_fingerprint(stack)}"
+    if not (target / "manifest.json").exists():
+        dbt = _dbt_executable()
+        completed = subprocess.run(
+            [str(dbt), "parse", "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir",
+             str(DBT_PROJECT_DIR), "--target-path", str(target), "--vars", stack_vars(stack),
+             "--quiet"],
+            capture_output=True, text=True, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS":
+                                                  "false"},
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{completed.stdout}\n{completed.stderr}")
+    return target
+
+
+def _dbt_executable() -> Path:
+    """dbt from this interpreter's environment, whether or not the venv is on PATH."""
+    return Path(sys.executable).with_name("dbt")
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=str(DBT_PROJECT_DIR),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(_dbt_executable()),
+    )
+
+
+def dbt_asset_definitions(paths: Paths, stack: Stack) -> list[dg.AssetsDefinition]:
+    """Two dbt multi-assets: everything up to the identity observations, then the marts,
+    with identity resolution (a Python asset) between them."""
+    target = prepared_target(stack)
+    manifest = target / "manifest.json"
+    translator = LayerTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+    arguments = ["build", "--vars", stack_vars(stack)]
+
+    def run(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
+        os.environ[ENV_WAREHOUSE] = str(paths.warehouse)
+        invocation = dbt.cli(arguments, context=context, target_path=target)
+        yield from invocation.stream()
+
+    @dbt_assets(manifest=manifest, select=BEFORE_IDENTITY, name="dbt_staging_intermediate",
+                dagster_dbt_translator=translator, pool=WAREHOUSE_POOL)
+    def staging_and_intermediate(context: AssetExecutionContext, dbt: DbtCliResource):
+        yield from run(context, dbt)
+
+    definitions = [staging_and_intermediate]
+    if _has_marts(manifest):
+
+        @dbt_assets(manifest=manifest, select=AFTER_IDENTITY, name="dbt_marts",
+                    dagster_dbt_translator=translator, pool=WAREHOUSE_POOL)
+        def marts(context: AssetExecutionContext, dbt: DbtCliResource):
+            yield from run(context, dbt)
+
+        definitions.append(marts)
+    return definitions
+
+
+def _has_marts(manifest: Path) -> bool:
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    return any(n["resource_type"] == "model" and "marts" in n["fqn"] for n in nodes)

@@ -17,8 +17,12 @@ from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource
-from dagster_dbt import dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from intel_assets.resources import WAREHOUSE_POOL
 from intel_assets.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE, Paths

@@ -30,7 +30,7 @@ from intel_assets.stack import Stack
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 BEFORE_IDENTITY = "resource_type:seed intel_assets.staging intel_assets.intermediate"
-AFTER_IDENTITY = "intel_assets.marts"
+AFTER_IDENTITY = "intel_assets.identified intel_assets.marts"
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -131,4 +131,4 @@ def dbt_asset_definitions(paths: Paths, stack: Stack) -> list[dg.AssetsDefinitio
 
 def _has_marts(manifest: Path) -> bool:
     nodes = json.loads(manifest.read_text())["nodes"].values()
-    return any(n["resource_type"] == "model" and "marts" in n["fqn"] for n in nodes)
+    return any(n["resource_type"] == "model" and n["fqn"][1] == "marts" for n in nodes)

@@ -1,0 +1,18 @@
+{#- The acquisition channel of a first touch. Ad click ids are the strongest evidence
+    (auto-tagging adds them whatever the UTMs say), then UTM sources, then the referrer.
+    Channel names are the ad platforms' tool ids so that spend joins on them. -#}
+{% macro acquisition_channel(utm_source, click_id_type, referrer) -%}
+    case
+        when {{ click_id_type }} in ('gclid', 'gbraid', 'wbraid') then 'google_ads'
+        when {{ click_id_type }} = 'fbclid' then 'meta_ads'
+        when {{ click_id_type }} = 'li_fat_id' then 'linkedin_ads'
+        when lower({{ utm_source }}) in ('google', 'adwords', 'google_ads') then 'google_ads'
+        when lower({{ utm_source }}) in ('facebook', 'meta', 'instagram', 'fb') then 'meta_ads'
+        when lower({{ utm_source }}) in ('linkedin', 'li') then 'linkedin_ads'
+        when {{ utm_source }} is not null then 'other_paid'
+        when lower({{ referrer }}) like '%google.%' or lower({{ referrer }}) like '%bing.%'
+            or lower({{ referrer }}) like '%duckduckgo.%' then 'organic_search'
+        when {{ referrer }} is not null then 'referral'
+        else 'direct'
+    end
+{%- endmacro %}

@@ -76,6 +76,43 @@ def materialize(stack_file: Path | None) -> None:
     _materialize(paths, _stack(paths, stack_file))
 
 
+@main.command(name="eval")
+@click.option("--seeds", default="1,2,3", show_default=True,
+              help="Comma-separated seeds; each is generated and run on its own.")
+@click.option("--customers", default=DEFAULT_CUSTOMERS, show_default=True,
+              type=click.IntRange(1))
+@click.option("--stack", "stack_file", type=click.Path(exists=True, dir_okay=False,
+                                                        path_type=Path))
+@click.option("--null", "null", is_flag=True, help="Generate with no planted pattern.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(seeds: str, customers: int, stack_file: Path | None, null: bool,
+             as_json: bool) -> None:
+    """Benchmark the pipeline against the demo's answer key (identity accuracy, marts)."""
+    import json
+
+    from intel_assets.evaluation.run import evaluate as run_evaluation
+
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError as error:
+        raise click.BadParameter(f"seeds must be integers: {seeds}") from error
+    stack = load_stack(stack_file)
+    report = run_evaluation(stack, seeds=seed_list, customers=customers, null=null)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    identity = report["identity"]
+    click.echo(f"identity (people):   precision {identity['precision']:.4f}  "
+               f"recall {identity['recall']:.4f}  F1 {identity['f1']:.4f}")
+    click.echo(f"identity (accounts): precision {identity['account_precision']:.4f}  "
+               f"recall {identity['account_recall']:.4f}  F1 {identity['account_f1']:.4f}")
+    for seed in report["per_seed"]:
+        marts = seed["marts"]
+        click.echo(f"  seed {seed['seed']}: {marts['customers']} customers "
+                   f"(truth {marts['truth_customers']}), F1 {seed['identity']['f1']:.4f}, "
+                   f"account F1 {seed['identity']['account_f1']:.4f}, {seed['seconds']}s")
+
+
 @main.command()
 @click.option("--port", default=3000, show_default=True, type=int)
 def ui(port: int) -> None:

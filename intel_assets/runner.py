@@ -42,11 +42,18 @@ def prepare_instance(paths: Paths) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def materialize_all(paths: Paths, stack: Stack, *, log_level: str = "WARNING") -> RunSummary:
-    """Runs every asset and check once, in process; the run is stored in the instance, its
-    step logs readable in the UI whatever `log_level` the console shows."""
+def materialize_all(
+    paths: Paths,
+    stack: Stack,
+    *,
+    log_level: str = "WARNING",
+    instance: dg.DagsterInstance | None = None,
+) -> RunSummary:
+    """Runs every asset and check once, in process; the run is stored in the instance (the
+    installation's own unless one is given), its step logs readable in the UI whatever
+    `log_level` the console shows."""
     definitions = build_definitions(paths, stack)
-    instance = prepare_instance(paths)
+    instance = instance or prepare_instance(paths)
     started = time.perf_counter()
     job = definitions.resolve_implicit_global_asset_job_def()
     result = job.execute_in_process(

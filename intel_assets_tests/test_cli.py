@@ -24,7 +24,7 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return {**env, "INTEL_HOME": str(home), "DAGSTER_TELEMETRY_DISABLED": "1", **extra}
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["materialize"], ["ui"]])
+@pytest.mark.parametrize("command", [[], ["demo"], ["materialize"], ["ui"], ["eval"]])
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
 

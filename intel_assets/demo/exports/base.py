@@ -42,6 +42,15 @@ class ExportContext:
 ChunkExporter = Callable[[WorldChunk, ExportContext], pd.DataFrame]
 
 
+def _objects(values: Iterable[object] | None, n: int | None = None) -> np.ndarray:
+    """Plain object arrays: pandas 3 keeps strings in Arrow, which iterates slowly."""
+    if values is None:
+        return np.full(n or 0, None, dtype=object)
+    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
+        return np.asarray(values, dtype=object)
+    return np.asarray(list(values), dtype=object)
+
+
 def identity_rows(
     ctx: ExportContext,
     kind: str,
@@ -50,23 +59,14 @@ def identity_rows(
     account_ids: Iterable[object] | None,
 ) -> pd.DataFrame:
     """Answer-key rows for identifiers as written; person or account may be unknown."""
-    identifiers = np.asarray(list(identifiers) if not isinstance(identifiers, np.ndarray)
-                             else identifiers, dtype=object)
-    n = len(identifiers)
-    persons = np.full(n, None, dtype=object) if person_ids is None else np.asarray(
-        list(person_ids) if not isinstance(person_ids, np.ndarray) else person_ids, dtype=object
-    )
-    accounts = np.full(n, None, dtype=object) if account_ids is None else np.asarray(
-        list(account_ids) if not isinstance(account_ids, np.ndarray) else account_ids,
-        dtype=object,
-    )
+    values = _objects(identifiers)
     frame = pd.DataFrame(
         {
             "source": ctx.tool,
             "kind": kind,
-            "identifier": identifiers.astype(str),
-            "person_id": persons,
-            "account_id": accounts,
+            "identifier": values.astype(str),
+            "person_id": _objects(person_ids, len(values)),
+            "account_id": _objects(account_ids, len(values)),
         }
     )
-    return frame[pd.notna(identifiers)].drop_duplicates()
+    return frame[pd.notna(values)].drop_duplicates()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from intel_assets.demo import truth
+from intel_assets.demo.catalog import PAID_CHANNELS
 from intel_assets.demo.exports.base import ExportContext
 from intel_assets.demo.exports.registry import exporter
 from intel_assets.demo.world import (
@@ -22,7 +23,7 @@ from intel_assets.demo.world import (
     chunk_bounds,
     simulate_chunk,
 )
-from intel_assets.stack import Stack
+from intel_assets.stack import GENERIC_TOOL_PREFIX, Stack
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,19 @@ def _single_owner(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def demo_config(stack: Stack, *, customers: int, seed: int, null: bool) -> DemoConfig:
+    """The company a stack's demo describes. Ads through the generic contract stand for
+    the ad platforms the stack does not name, so such a company still buys ads."""
+    named = tuple(t for t in stack.tools["ads"] if t in PAID_CHANNELS)
+    generic = tuple(c for c in PAID_CHANNELS if c not in named) if any(
+        t.startswith(GENERIC_TOOL_PREFIX) for t in stack.tools["ads"]
+    ) else ()
     return DemoConfig(
         customers=customers,
         seed=seed,
         null=null,
         consumer=stack.is_consumer,
-        paid_channels=tuple(stack.tools["ads"]),
+        paid_channels=named + generic,
+        generic_ad_channels=generic,
     )
 
 
@@ -79,7 +87,11 @@ def generate(
         for tool, folder in folders.items():
             ctx = ExportContext(company=company, folder=folder, chunk=chunk, tool=tool)
             module = exporter(tool)
-            if hasattr(module, "export_company"):
+            if tool.startswith(GENERIC_TOOL_PREFIX):
+                family = stack.family_of(tool)
+                file_format = stack.generic_source(family).file_format
+                identities.append(module.export_as(world, ctx, file_format))
+            elif hasattr(module, "export_company"):
                 if chunk == 0:
                     identities.append(module.export_company(company, ctx))
             else:

@@ -89,6 +89,9 @@ def draw_patterns(
         return PlantedPatterns()
     days = (catalog.END - catalog.START).days
 
+    if not campaigns:
+        # A company that buys no ads cannot hide a cheap channel or a conversion spike.
+        return _without_paid_patterns(rng, consumer=consumer, days=days)
     wrong = campaigns[int(rng.integers(len(campaigns)))]
     wrong_channel = wrong.split(":")[0]
 
@@ -169,6 +172,24 @@ def draw_patterns(
         anomaly=anomaly,
         anomaly_day=anomaly_day,
         described=described,
+    )
+
+
+def _without_paid_patterns(
+    rng: np.random.Generator, *, consumer: bool, days: int
+) -> PlantedPatterns:
+    full = draw_patterns(
+        rng, campaigns=["google_ads:0"], paid_channels=("google_ads",),
+        campaign_names={"google_ads:0": "unused"}, consumer=consumer, null=False,
+    )
+    kept = tuple(p for p in full.described if p.family not in ("wrong_signal", "contradiction"))
+    return PlantedPatterns(
+        cohort=full.cohort,
+        leading_behaviour=full.leading_behaviour,
+        leading_lead_days=full.leading_lead_days,
+        anomaly=full.anomaly,
+        anomaly_day=full.anomaly_day,
+        described=kept,
     )
 
 

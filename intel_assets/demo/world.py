@@ -31,13 +31,15 @@ SECONDS = np.timedelta64(1, "s")
 
 @dataclass(frozen=True)
 class DemoConfig:
-    """What to generate. `paid_channels` follows the stack's ads tools."""
+    """What to generate. `paid_channels` follows the stack's ads tools; channels whose data
+    reaches the pipeline through the generic ads contract are `generic_ad_channels`."""
 
     customers: int = 10_000
     seed: int = 0
     null: bool = False
     consumer: bool = False
     paid_channels: tuple[str, ...] = catalog.PAID_CHANNELS
+    generic_ad_channels: tuple[str, ...] = ()
     chunk_size: int = 25_000
 
 
@@ -109,7 +111,8 @@ def _campaigns(config: DemoConfig, rng: np.random.Generator) -> pd.DataFrame:
                     "ctr": float(rng.uniform(0.008, 0.04)),
                 }
             )
-    campaigns = pd.DataFrame(rows)
+    columns = ["campaign_key", "channel", "name", "weight", "cpa", "log_hazard", "cpc", "ctr"]
+    campaigns = pd.DataFrame(rows, columns=columns)
     campaigns["share"] = campaigns["weight"] / campaigns["weight"].sum()
     return campaigns
 
@@ -205,15 +208,16 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
     engagement = rng.normal(0.0, 1.0, n)
     signup_day = _signup_days(rng, n)
 
-    paid = rng.random(n) < catalog.PAID_SHARE
-    campaign_pick = rng.choice(len(campaigns), size=n, p=campaigns["share"].to_numpy())
+    paid = (rng.random(n) < catalog.PAID_SHARE) & (len(campaigns) > 0)
+    shares = campaigns["share"].to_numpy() if len(campaigns) else np.ones(1)
+    campaign_pick = rng.choice(len(shares), size=n, p=shares).clip(0, max(len(campaigns) - 1, 0))
     unpaid_names = list(catalog.UNPAID_SHARES)
     unpaid_p = np.array(list(catalog.UNPAID_SHARES.values()))
     unpaid_pick = rng.choice(len(unpaid_names), size=n, p=unpaid_p / unpaid_p.sum())
-    campaign_key = np.where(paid, campaigns["campaign_key"].to_numpy()[campaign_pick], None)
-    channel = np.where(
-        paid, campaigns["channel"].to_numpy()[campaign_pick], np.array(unpaid_names)[unpaid_pick]
-    )
+    keys = campaigns["campaign_key"].to_numpy() if len(campaigns) else np.array([None])
+    platforms = campaigns["channel"].to_numpy() if len(campaigns) else np.array([None])
+    campaign_key = np.where(paid, keys[campaign_pick], None)
+    channel = np.where(paid, platforms[campaign_pick], np.array(unpaid_names)[unpaid_pick])
 
     activation_logit = 1.0 + 1.1 * engagement
     if patterns.contradiction_channel:
@@ -1018,4 +1022,8 @@ def ad_spend(company: Company) -> pd.DataFrame:
                 }
             )
         )
+    if not frames:
+        columns = ["campaign_key", "channel", "campaign_name", "date", "spend", "clicks",
+                   "impressions", "conversions"]
+        return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)

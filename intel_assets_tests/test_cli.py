@@ -24,12 +24,23 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return {**env, "INTEL_HOME": str(home), "DAGSTER_TELEMETRY_DISABLED": "1", **extra}
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["materialize"], ["ui"], ["eval"]])
+COMMANDS = [[], ["demo"], ["materialize"], ["ui"], ["eval"], ["contracts"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_explains_itself(command):
     result = CliRunner().invoke(main, [*command, "--help"])
 
     assert result.exit_code == 0
     assert "Usage: main" in result.output or "Usage:" in result.output
+
+
+def test_the_generic_contracts_print_as_markdown_tables():
+    result = CliRunner().invoke(main, ["contracts", "--family", "crm"])
+
+    assert result.exit_code == 0
+    assert "## crm (`generic_crm`)" in result.output
+    assert "| `contact_id` | string | yes |" in result.output
 
 
 def test_a_bad_stack_file_is_a_usage_error_naming_it(tmp_path):

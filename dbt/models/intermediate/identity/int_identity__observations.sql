@@ -34,10 +34,10 @@ crm_accounts as (
 support_links as (
 
     select
-        source, requester_id, requester_email, user_id, organization_id,
+        source, requester_id, requester_email, user_id, organization_id, workspace_id,
         min(created_at) as observed_at
     from {{ ref('int_support__tickets') }}
-    group by source, requester_id, requester_email, user_id, organization_id
+    group by source, requester_id, requester_email, user_id, organization_id, workspace_id
 
 ),
 
@@ -106,20 +106,22 @@ union all
 union all
 {{ identifier_observations(
     'support_links',
-    record_key('ticket', ['requester_id', 'requester_email', 'user_id', 'organization_id']),
+    record_key('ticket', ['requester_id', 'requester_email', 'user_id', 'organization_id',
+                          'workspace_id']),
     [['requester_id', 'requester_id'], ['email', 'requester_email'], ['user_id', 'user_id'],
-     ['organization_id', 'organization_id']],
+     ['organization_id', 'organization_id'], ['workspace_id', 'workspace_id']],
     'observed_at') }}
 union all
 {{ identifier_observations(
     'support_requesters', record_key('requester', ['requester_id']),
     [['requester_id', 'requester_id'], ['email', 'email'], ['user_id', 'user_id'],
-     ['organization_id', 'organization_id']],
+     ['organization_id', 'organization_id'], ['workspace_id', 'workspace_id']],
     'created_at') }}
 union all
 {{ identifier_observations(
     'support_organizations', record_key('organization', ['organization_id']),
-    [['organization_id', 'organization_id'], ['domain', 'domain']],
+    [['organization_id', 'organization_id'], ['domain', 'domain'],
+     ['workspace_id', 'workspace_id']],
     'created_at') }}
 union all
 {{ identifier_observations(

@@ -9,6 +9,7 @@ is never touched.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -125,11 +126,13 @@ def load_object(
     stamp = (loaded_at or datetime.now(UTC)).replace(tzinfo=None)
     report = LoadReport(table=obj.table)
     pending: list[_PendingFile] = []
+    pending_rows = 0
+    known = _loaded_digests(con, obj.table)
 
     for path in obj.files(folder):
         report.files_seen += 1
         digest = file_digest(path)
-        if _already_loaded(con, obj.table, digest):
+        if digest in known:
             report.files_skipped += 1
             continue
         relative = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
@@ -138,14 +141,18 @@ def load_object(
                 report.loaded.extend(
                     _write_files(con, obj, [_PendingFile(relative, digest, path)], stamp)
                 )
+                known.add(digest)
                 continue
-            pending.append(_PendingFile(relative, digest, path, list(obj.reader(path))))
+            records = _read_whole(obj, path)
         except UnreadableFile as error:
             report.unreadable.append(error)
             continue
-        if sum(len(f.records or ()) for f in pending) >= BATCH_ROWS:
+        known.add(digest)
+        pending.append(_PendingFile(relative, digest, path, records))
+        pending_rows += len(records)
+        if pending_rows >= BATCH_ROWS:
             report.loaded.extend(_write_files(con, obj, pending, stamp))
-            pending = []
+            pending, pending_rows = [], 0
     if pending:
         report.loaded.extend(_write_files(con, obj, pending, stamp))
 
@@ -161,13 +168,23 @@ class _PendingFile:
     records: list[Record] | None = None  # None: stream from the file while writing
 
 
-def _already_loaded(con: duckdb.DuckDBPyConnection, table: str, digest: str) -> bool:
-    found = first_row(
-        con,
-        f"SELECT count(*) FROM {MANIFEST} WHERE table_name = ? AND file_sha256 = ?",
-        [table, digest],
-    )
-    return found[0] > 0
+def _loaded_digests(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        f"SELECT DISTINCT file_sha256 FROM {MANIFEST} WHERE table_name = ?", [table]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+def _read_whole(obj: RawObject, path: Path) -> list[Record]:
+    """All records of a file. The cyclic garbage collector is paused meanwhile: it would
+    otherwise rescan the growing list of records again and again, tripling read time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return list(obj.reader(path))
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _write_files(
@@ -209,18 +226,31 @@ def _write_files(
                 counts[index][0] += good
                 counts[index][1] += bad
             con.unregister("_files")
-        for index, file in enumerate(files):
-            con.execute(
-                f"INSERT INTO {MANIFEST} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [obj.table, file.relative, file.digest, file.path.stat().st_size,
-                 counts[index][0], counts[index][1], stamp],
-            )
+        con.register("_manifest", _manifest_table(files, counts, obj.table, stamp))
+        con.execute(f"INSERT INTO {MANIFEST} SELECT * FROM _manifest")
+        con.unregister("_manifest")
         con.execute("DROP TABLE IF EXISTS _checked")
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return [FileResult(f.relative, *counts[i]) for i, f in enumerate(files)]
+
+
+def _manifest_table(
+    files: list[_PendingFile], counts: dict[int, list[int]], table: str, stamp: datetime
+) -> pa.Table:
+    return pa.table(
+        {
+            "table_name": _strings([table] * len(files)),
+            "source_file": _strings([f.relative for f in files]),
+            "file_sha256": _strings([f.digest for f in files]),
+            "file_bytes": _ints([f.path.stat().st_size for f in files]),
+            "rows_loaded": _ints([counts[i][0] for i in range(len(files))]),
+            "rows_quarantined": _ints([counts[i][1] for i in range(len(files))]),
+            "loaded_at": pa.array(np.full(len(files), np.datetime64(stamp, "us"))),
+        }
+    )
 
 
 def _file_table(files: list[_PendingFile], table: str, stamp: datetime) -> pa.Table:

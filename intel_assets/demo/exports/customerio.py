@@ -22,16 +22,18 @@ import orjson
 import pandas as pd
 
 from intel_assets.demo import ids
-from intel_assets.demo.exports.base import ExportContext, identity_rows
+from intel_assets.demo.exports.base import ExportContext
 from intel_assets.demo.exports.lifecycle import (
     audience,
     base64_ids,
     duplicated,
     hex_digits,
+    identities,
     mail_events,
     no_gc,
     take,
     ulid,
+    with_mail,
 )
 from intel_assets.demo.world import WorldChunk
 
@@ -53,18 +55,7 @@ def export(world: WorldChunk, ctx: ExportContext) -> pd.DataFrame:
     with no_gc():
         _write_bodies(world, ctx, people.email, people.external_id, identifiers)
 
-    persons = frame["person_id"].to_numpy()
-    accounts = frame["account_id"].to_numpy()
-    known = people.known
-    return pd.concat(
-        [
-            identity_rows(ctx, "profile_id", cio_ids, persons, accounts),
-            identity_rows(ctx, "email", people.email, persons, accounts),
-            identity_rows(ctx, "user_id", people.external_id[known], persons[known],
-                          accounts[known]),
-        ],
-        ignore_index=True,
-    )
+    return identities(ctx, people, cio_ids, with_mail(world))
 
 
 def _hex(values: np.ndarray) -> np.ndarray:

@@ -1,9 +1,11 @@
 """What the three lifecycle-email exporters (Klaviyo, Customer.io, Braze) share.
 
 Everyone who joined the product is on the email list, since every one of them receives the
-onboarding series; so each lifecycle tool holds every person of the chunk. The app syncs its
-user id into the tool as the external id for most people (`EXTERNAL_SHARE`); the rest were
-added by email alone (an import, a form). A personal address shows up only on a record that
+onboarding series: Klaviyo's profile export holds every person of the chunk, and the event
+feeds (Customer.io, Braze) everyone with at least one email event, which is all but the few
+who left within an hour of joining. The app syncs its user id into the tool as the external
+id for most people (`EXTERNAL_SHARE`); the rest were added by email alone (an import, a
+form). A personal address shows up only on a record that
 also carries the external id, since nothing else could link it to the person.
 
 The world records sends, deliveries, bounces, opens, clicks and unsubscribes in true ids. This
@@ -27,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from intel_assets.demo import catalog, ids
-from intel_assets.demo.exports.base import ExportContext
+from intel_assets.demo.exports.base import ExportContext, identity_rows
 from intel_assets.demo.identities import email_variant, share
 from intel_assets.demo.world import WorldChunk
 
@@ -77,6 +79,8 @@ class Audience:
 
 
 def audience(world: WorldChunk, ctx: ExportContext) -> Audience:
+    """How each person appears in `ctx.tool`; every draw is stable per (seed, tool, person),
+    so the chunks of a large demo agree."""
     people = world.people
     index = people["person_idx"].to_numpy()
     known = share(ctx.seed, f"{ctx.tool}:external_id", index, EXTERNAL_SHARE)
@@ -111,6 +115,32 @@ def no_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def identities(
+    ctx: ExportContext, people: Audience, tool_ids: np.ndarray, written: np.ndarray
+) -> pd.DataFrame:
+    """The answer key for the people whose records were written (`written`, a mask over
+    `people`): the tool's own person id (kind `profile_id`), the address and the external id."""
+    persons = people.people["person_id"].to_numpy()[written]
+    accounts = people.people["account_id"].to_numpy()[written]
+    external = people.external_id[written]
+    known = pd.notna(external)
+    return pd.concat(
+        [
+            identity_rows(ctx, "profile_id", tool_ids[written], persons, accounts),
+            identity_rows(ctx, "email", people.email[written], persons, accounts),
+            identity_rows(ctx, "user_id", external[known], persons[known], accounts[known]),
+        ],
+        ignore_index=True,
+    )
+
+
+def with_mail(world: WorldChunk) -> np.ndarray:
+    """Which people of the chunk have at least one email event, so appear in an event feed."""
+    mask = np.zeros(len(world.people), dtype=bool)
+    mask[world.email_events["person_row"].to_numpy()] = True
+    return mask
 
 
 def seconds(times: pd.Series | np.ndarray) -> np.ndarray:

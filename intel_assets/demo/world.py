@@ -547,6 +547,7 @@ def _product_events(
         add(who, when, feature)
         first_use = accounts[f"adopted_{feature}_at"].to_numpy()[account_row]
         admin = (people["position"].to_numpy() == 0) & ~pd.isna(first_use)
+        admin &= np.where(pd.isna(first_use), False, first_use < until)
         rows = np.nonzero(admin)[0]
         add(rows, first_use[rows].astype("datetime64[s]"), feature)
 
@@ -615,8 +616,10 @@ def _with_acquisition(
                                     None)
     events["utm_campaign"] = np.where(paid, [names.get(k) for k in key], None)
     events["click_id_param"] = np.where(paid, [catalog.CLICK_ID.get(c) for c in channel], None)
+    # One ad click per acquired account: its landing page views and signup carry the same id.
     click_id = np.full(len(events), None, dtype=object)
-    click_id[paid] = ids.base62(company.config.seed, "click", np.nonzero(paid)[0], 22)
+    account_idx = accounts["account_idx"].to_numpy()[account_row]
+    click_id[paid] = ids.base62(company.config.seed, "click", account_idx[paid], 22)
     events["click_id"] = click_id
     organic = tagged & (channel == "organic_search")
     events.loc[organic, "referrer"] = "https://www.google.com/"

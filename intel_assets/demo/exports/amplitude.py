@@ -11,11 +11,13 @@ Each line is one event: `event_type` in snake case (`EVENT_NAMES`, also in
 `dbt/seeds/product_event_names.csv`), `user_id` (null before signup), `device_id`,
 `amplitude_id` (int64, one per person: the anonymous device's id, which the user inherits at
 the signup that merges them), `uuid`, `$insert_id`, `event_id`, `session_id` (epoch ms of the
-session start), times as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC without a zone, the workspace
+session start), `event_time` and `server_upload_time` as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC
+without a zone (the client-side times and most device fields are left out), the workspace
 as `groups: {"workspace": [id]}`, and `user_properties` as the SDK snapshots them: the email
 from the signup on, the landing UTMs and click id (`utm_*`, `gclid`/`fbclid`/`li_fat_id` and
-their `initial_*` forms) from the landing page on. The full landing URL is the event property
-`[Amplitude] Page Location`.
+their `initial_*` forms) from the landing page on. Page views and the signup carry the page
+URL, with the landing query string, as the event property `[Amplitude] Page Location`.
+Everybody in the world uses the product, so everybody is here.
 """
 
 from __future__ import annotations
@@ -153,15 +155,20 @@ def _head_fields(rows: ByteRows, world: WorldChunk, events: common.ProductEvents
 
 
 def _page_properties(rows: ByteRows, events: common.ProductEvents) -> None:
-    """The page context the SDK's page enrichment adds: the full URL (with the landing
-    query string) and path on every event, the title and referrer on page views."""
-    page_view = events["event_code"] == common.EVENTS.index(catalog.PAGE_VIEW)
+    """The page context the SDK records on page views (URL with the landing query string,
+    path, title, referrer) and the app adds to its signup event (URL and path); other
+    events have no event properties."""
+    code = events["event_code"]
+    page_view = code == common.EVENTS.index(catalog.PAGE_VIEW)
+    paged = page_view | (code == common.EVENTS.index(catalog.SIGNUP))
     referrer = events["referrer"]
-    rows.literal(b',"event_properties":{"[Amplitude] Page Location":"')
-    rows.json_coded(events["page_code"], [p.url for p in common.PAGES], quoted=False)
-    rows.json_text(events["query"], quoted=False)
-    rows.literal(b'","[Amplitude] Page Path":')
-    rows.json_coded(events["page_code"], [p.path for p in common.PAGES])
+    rows.literal(b',"event_properties":{')
+    rows.literal(b'"[Amplitude] Page Location":"', where=paged)
+    rows.json_coded(events["page_code"], [p.url for p in common.PAGES], where=paged,
+                    quoted=False)
+    rows.json_text(events["query"], where=paged, quoted=False)
+    rows.literal(b'","[Amplitude] Page Path":', where=paged)
+    rows.json_coded(events["page_code"], [p.path for p in common.PAGES], where=paged)
     rows.literal(b',"[Amplitude] Page Title":', where=page_view)
     rows.json_coded(events["page_code"], [p.title for p in common.PAGES], where=page_view)
     has_referrer = page_view & pd.notna(referrer)

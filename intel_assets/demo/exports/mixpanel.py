@@ -6,7 +6,12 @@ Merge: anonymous page views carry `distinct_id = "$device:<device id>"`, everyth
 login carries `$user_id` and `distinct_id = <user id>` next to `$device_id`; the signup is the
 first event with both and is what merges them. `time` is written in UTC seconds (a project
 created after 2023-01-01). The export is at-least-once: about 0.5% of events come back a
-second time with the same `$insert_id` and a later `mp_processing_time_ms`.
+second time with the same `$insert_id` and a later `mp_processing_time_ms`. Every event
+carries the super property `workspace_id`, anonymous page views included (a simplification:
+a real site learns the workspace at signup, or from an invite link). The signup carries
+`$email` and, like the landing page views, the UTMs and click id the SDK read off the
+landing URL, both as properties (`utm_*`, `gclid`/`fbclid`/`li_fat_id`) and in
+`$current_url`. Everybody in the world uses the product, so everybody is here.
 
 Profiles: each file is one page of `POST /api/query/engage`, `{page, page_size, session_id,
 status, total, results}`, 1,000 profiles to a page as the API pages them. Every person who

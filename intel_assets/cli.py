@@ -76,6 +76,19 @@ def materialize(stack_file: Path | None) -> None:
     _materialize(paths, _stack(paths, stack_file))
 
 
+@main.command()
+@click.option("--family", "families", multiple=True,
+              help="Only these families (product, ads, crm, support, lifecycle, billing, surveys).")
+def contracts(families: tuple[str, ...]) -> None:
+    """Print the generic file contract of each family, as Markdown."""
+    from intel_assets.sources.generic import contract_markdown
+
+    try:
+        click.echo(contract_markdown(families or None, heading=2))
+    except KeyError as error:
+        raise click.BadParameter(str(error), param_hint="--family") from error
+
+
 @main.command(name="eval")
 @click.option("--seeds", default="1,2,3", show_default=True,
               help="Comma-separated seeds; each is generated and run on its own.")

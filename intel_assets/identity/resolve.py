@@ -75,7 +75,7 @@ def resolve(observations: pd.DataFrame) -> Resolution:
 
     customer_of_person, customer_of_entity = _customers(obs)
     obs["customer_id"] = obs["person_id"].map(customer_of_person)
-    entity_customer = obs["node"].map(customer_of_entity)
+    entity_customer = _entity_keys(obs).map(customer_of_entity)
     obs["customer_id"] = obs["customer_id"].fillna(entity_customer)
 
     identity_map = (
@@ -202,8 +202,7 @@ def _customers(obs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """
     people = obs.dropna(subset=["person_id"])[["record", "person_id"]].drop_duplicates()
     entities = obs[obs["is_account_level"]].copy()
-    role_domain = email_domain(entities["node"].str.removeprefix("email:")).astype("string")
-    entities["entity"] = entities["node"].where(~entities["is_role"], "domain:" + role_domain)
+    entities["entity"] = _entity_keys(entities)
     entities["entity_kind"] = np.where(entities["is_role"], "domain", entities["kind"])
     entity_domains = entities["entity"].str.removeprefix("domain:")
     free = (entities["entity_kind"] == "domain") & is_free_mail(entity_domains)
@@ -252,6 +251,13 @@ def _customers(obs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     )
     customer = component.map(customer_of_label)
     return customer.loc[all_people], customer.loc[entity_nodes]
+
+
+def _entity_keys(obs: pd.DataFrame) -> pd.Series:
+    """The account-level entity an identifier names: itself, or for a role address the
+    domain it belongs to (team@acme.io names acme.io)."""
+    role_domain = email_domain(obs["node"].str.removeprefix("email:")).astype("string")
+    return obs["node"].where(~obs["is_role"], "domain:" + role_domain)
 
 
 def _domain_links(

@@ -74,9 +74,9 @@ def resolve(observations: pd.DataFrame) -> Resolution:
     obs["person_id"] = obs["person_node"].map(person_ids)
 
     customer_of_person, customer_of_entity = _customers(obs)
-    obs["customer_id"] = obs["person_id"].map(customer_of_person)
-    entity_customer = _entity_keys(obs).map(customer_of_entity)
-    obs["customer_id"] = obs["customer_id"].fillna(entity_customer)
+    by_person = obs["person_id"].map(customer_of_person).astype("string")
+    by_entity = _entity_keys(obs).map(customer_of_entity).astype("string")
+    obs["customer_id"] = by_person.fillna(by_entity)
 
     identity_map = (
         obs.sort_values("observed_at", kind="stable")

@@ -1,0 +1,170 @@
+"""`intel demo` from a fresh folder, for two seeds, as a new user runs it: every asset and
+check passes, identity resolution recovers the true people and accounts, the marts count
+customers once, no snapshot feature reads data from on or after its snapshot date, and a
+second materialization loads nothing twice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from intel_assets.demo.truth import Truth
+from intel_assets.evaluation.identity_metrics import identity_scores
+from intel_assets.settings import DBT_PROJECT_DIR, PROJECT_ROOT
+from intel_assets.sources.catalog import stack_objects
+from intel_assets.stack import load_stack
+from intel_assets.transform.dbt_project import prepared_target, stack_vars
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+CUSTOMERS = "1500"
+SEEDS = (3, 11)
+_HOMES: dict[int, tuple[Path, subprocess.CompletedProcess[str]]] = {}
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTEL_", "DAGSTER_HOME"))}
+    return {**env, "INTEL_HOME": str(home), "DAGSTER_TELEMETRY_DISABLED": "1"}
+
+
+def _intel(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "intel"), *args], cwd=PROJECT_ROOT, env=_env(home),
+        capture_output=True, text=True, timeout=1200,
+    )
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("demo")
+
+
+def demo_home(root: Path, seed: int) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    if seed not in _HOMES:
+        home = root / f"seed-{seed}"
+        _HOMES[seed] = (home, _intel(home, "demo", "--customers", CUSTOMERS, "--seed", str(seed)))
+    return _HOMES[seed]
+
+
+def _query(home: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_demo_materializes_every_asset_and_passes_every_check(root, seed):
+    home, result = demo_home(root, seed)
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    stack = load_stack(home / "stack.yaml")
+    expected = {f"raw/{obj.tool}/{obj.name}" for obj in stack_objects(stack)}
+    printed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("raw/")}
+    assert printed == expected
+    summary = next(line for line in result.stdout.splitlines() if "checks passed" in line)
+    passed, total = summary.split(";")[1].split()[0].split("/")
+    assert passed == total and int(total) > 50, summary
+    for name in ("marts/people", "marts/customers", "marts/customer_snapshots",
+                 "marts/channel_performance", "identity/identity_map"):
+        assert name in printed | {line.split()[0] for line in result.stdout.splitlines()
+                                  if line.strip()}
+    quarantined = _query(home, "SELECT count(*) AS n FROM raw._quarantine")["n"].iloc[0]
+    assert quarantined == 0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_identity_resolution_recovers_people_and_accounts(root, seed):
+    home, _ = demo_home(root, seed)
+    truth = Truth(home / "demo_truth")
+
+    scores = identity_scores(truth.table("identities"),
+                             _query(home, "SELECT * FROM identity.identity_map"))
+
+    assert scores["people"].f1 >= 0.99, scores["people"]
+    assert scores["accounts"].f1 >= 0.99, scores["accounts"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_customers_are_counted_once_and_churn_matches_the_truth(root, seed):
+    home, _ = demo_home(root, seed)
+    accounts = Truth(home / "demo_truth").table("accounts")
+
+    customers = _query(home, "SELECT customer_id, is_churned FROM marts.customers")
+
+    assert customers["customer_id"].is_unique
+    assert len(customers) == len(accounts)
+    assert customers["is_churned"].sum() == accounts["churned_at"].notna().sum()
+
+
+LABELS = ("churned_within_", "label_window_closed_")
+
+
+def _truncate_after(warehouse: Path, cutoff: str) -> None:
+    """Deletes from the intermediate layer everything that happened on or after `cutoff`,
+    as if the data had ended there."""
+    timed = {
+        "int_product__events": "occurred_at",
+        "int_support__tickets": "created_at",
+        "int_lifecycle__email_events": "occurred_at",
+        "int_surveys__responses": "responded_at",
+        "int_billing__invoices": "created_at",
+        "int_billing__subscriptions": "started_at",
+    }
+    with duckdb.connect(str(warehouse)) as con:
+        for table, column in timed.items():
+            con.execute(f"DELETE FROM intermediate.{table} WHERE {column} >= ?", [cutoff])
+        for column in ("canceled_at", "ended_at"):
+            con.execute(
+                f"UPDATE intermediate.int_billing__subscriptions SET {column} = NULL "
+                f"WHERE {column} >= ?", [cutoff]
+            )
+
+
+def test_no_snapshot_feature_uses_data_on_or_after_its_snapshot(root, tmp_path):
+    home, _ = demo_home(root, SEEDS[0])
+    stack = load_stack(home / "stack.yaml")
+    cutoff = "2026-03-01"
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(home / "warehouse.duckdb", copy)
+    _truncate_after(copy, cutoff)
+
+    rebuilt = subprocess.run(
+        [str(BIN / "dbt"), "run", "--profiles-dir", str(DBT_PROJECT_DIR), "--project-dir",
+         str(DBT_PROJECT_DIR), "--target-path", str(prepared_target(stack)), "--vars",
+         stack_vars(stack), "--select", "intel_assets.identified intel_assets.marts",
+         "--quiet"],
+        env={**os.environ, "INTEL_WAREHOUSE": str(copy)}, capture_output=True, text=True,
+    )
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+
+    query = f"SELECT * FROM marts.customer_snapshots WHERE snapshot_at <= '{cutoff}'"
+    full = _query(home, query)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        cut = con.execute(query).df()
+    features = [c for c in full.columns if not c.startswith(LABELS)]
+    key = ["customer_id", "snapshot_at"]
+    full = full[features].sort_values(key).reset_index(drop=True)
+    cut = cut[features].sort_values(key).reset_index(drop=True)
+    assert len(full) > 1000
+    pd.testing.assert_frame_equal(full, cut, check_dtype=False)
+
+
+def test_materializing_again_loads_nothing_twice(root):
+    home, _ = demo_home(root, SEEDS[1])
+    before = _query(home, "SELECT count(*) AS n FROM raw._loaded_files")["n"].iloc[0]
+
+    again = _intel(home, "materialize")
+
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    after = _query(home, "SELECT count(*) AS n FROM raw._loaded_files")["n"].iloc[0]
+    assert after == before
+    twice = _query(home, "SELECT file_sha256 FROM raw._loaded_files "
+                         "GROUP BY file_sha256, table_name HAVING count(*) > 1")
+    assert twice.empty

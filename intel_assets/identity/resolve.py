@@ -111,6 +111,10 @@ def _prepare(observations: pd.DataFrame) -> pd.DataFrame:
     obs["is_role"] = role
     obs["is_account_level"] = obs["kind"].isin(ACCOUNT_KINDS) | role
     obs["record"] = obs["source"].astype(str) + "|" + obs["record_id"].astype(str)
+    # Plain object columns: pandas' Arrow-backed strings make every merge and reindex here
+    # several times slower (a quarter of the run on the 10,000-customer demo).
+    for column in ("source", "kind", "value", "node", "record"):
+        obs[column] = obs[column].astype(object)
     return obs.reset_index(drop=True)
 
 
@@ -256,8 +260,12 @@ def _customers(obs: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 def _entity_keys(obs: pd.DataFrame) -> pd.Series:
     """The account-level entity an identifier names: itself, or for a role address the
     domain it belongs to (team@acme.io names acme.io)."""
-    role_domain = email_domain(obs["node"].str.removeprefix("email:")).astype("string")
-    return obs["node"].where(~obs["is_role"], "domain:" + role_domain)
+    keys = obs["node"].copy()
+    role = obs["is_role"].to_numpy()
+    if role.any():
+        domains = email_domain(obs.loc[role, "node"].str.removeprefix("email:"))
+        keys[role] = "domain:" + domains.astype(str)
+    return keys
 
 
 def _domain_links(

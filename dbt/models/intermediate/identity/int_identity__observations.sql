@@ -6,10 +6,10 @@
 with product_links as (
 
     select
-        source, user_id, anonymous_id, email, workspace_id,
+        source, user_id, anonymous_id, tool_user_id, email, workspace_id,
         min(occurred_at) as observed_at
     from {{ ref('int_product__events') }}
-    group by source, user_id, anonymous_id, email, workspace_id
+    group by source, user_id, anonymous_id, tool_user_id, email, workspace_id
 
 ),
 
@@ -83,9 +83,10 @@ survey_links as (
 
 {{ identifier_observations(
     'product_links',
-    record_key('events', ['user_id', 'anonymous_id', 'email', 'workspace_id']),
-    [['user_id', 'user_id'], ['anonymous_id', 'anonymous_id'], ['email', 'email'],
-     ['workspace_id', 'workspace_id']],
+    record_key('events', ['user_id', 'anonymous_id', 'tool_user_id', 'email',
+                          'workspace_id']),
+    [['user_id', 'user_id'], ['anonymous_id', 'anonymous_id'],
+     ['tool_user_id', 'tool_user_id'], ['email', 'email'], ['workspace_id', 'workspace_id']],
     'observed_at') }}
 union all
 {{ identifier_observations(

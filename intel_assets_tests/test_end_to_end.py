@@ -25,7 +25,7 @@ from intel_assets.transform.dbt_project import prepared_target, stack_vars
 pytestmark = pytest.mark.slow
 
 BIN = Path(sys.executable).parent
-CUSTOMERS = "1500"
+CUSTOMERS = "2000"
 SEEDS = (3, 11)
 _HOMES: dict[int, tuple[Path, subprocess.CompletedProcess[str]]] = {}
 

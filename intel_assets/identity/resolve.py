@@ -5,10 +5,15 @@ SQL. Label propagation needs as many passes as the longest chain of identifiers 
 that met a user id that met an email that met a CRM contact ...), each a full join over the
 edge table, and the guards below (shared devices, role addresses, oversized components) are
 awkward to express between passes. Connected components over a scipy sparse matrix take one
-pass: about 25 million observations for a million customers fit in a few GB and resolve in
-well under a minute on two cores. The cost is that this step leaves the warehouse: on a
-distributed engine the observations must be pulled out (or this module run where the data
-is), which is the one part of the graph that does not scale with the warehouse.
+pass. The cost is that this step leaves the warehouse: on a distributed engine the
+observations must be pulled out (or this module run where the data is), which is the one
+part of the graph that does not scale with the warehouse.
+
+Scale as it stands: the 10,000-customer demo gives about 660,000 observations, resolved in
+about 15 s. Identifiers travel as Python strings in pandas frames, about 25 observations per
+person, so a million customers (some 65 million observations) would not fit in this
+machine's memory; that needs node keys computed and integer-coded in SQL, with only integer
+edge arrays handed to scipy and the labels joined back in the warehouse.
 
 Input: observations, one row per identifier seen on a source record: `source`,
 `record_id` (identifiers of one record were seen together), `kind`, `value`, and

@@ -200,7 +200,8 @@ select
         as email_open_rate_90d,
     windowed.peak_active_people_30d,
     coalesce(headcount.people_signed_up, 0) as people_signed_up,
-    first_use.first_report_on < windowed.snapshot_at as adopted_report_created,
+    coalesce(first_use.first_report_on < windowed.snapshot_at, false)
+        as adopted_report_created,
     coalesce(first_use.first_dashboard_on < windowed.snapshot_at, false)
         as adopted_dashboard_shared,
     coalesce(first_use.first_integration_on < windowed.snapshot_at, false)

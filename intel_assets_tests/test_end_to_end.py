@@ -5,6 +5,7 @@ second materialization loads nothing twice."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -170,3 +171,13 @@ def test_materializing_again_loads_nothing_twice(root):
     twice = _query(home, "SELECT file_sha256 FROM raw._loaded_files "
                          "GROUP BY file_sha256, table_name HAVING count(*) > 1")
     assert twice.empty
+
+
+def test_eval_prints_one_json_object_with_the_identity_figures(tmp_path):
+    result = _intel(tmp_path / "home", "eval", "--seeds", "5", "--customers", "300", "--json")
+
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert set(report["identity"]) >= {"precision", "recall", "f1", "account_f1"}
+    assert report["per_seed"][0]["seed"] == 5
+    assert report["identity"]["f1"] >= 0.98

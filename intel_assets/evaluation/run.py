@@ -6,8 +6,10 @@ never touches the user's warehouse or run history.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -29,7 +31,8 @@ def evaluate_seed(stack: Stack, *, seed: int, customers: int, null: bool) -> dic
         config = demo_config(stack, customers=customers, seed=seed, null=null)
         started = time.perf_counter()
         generate(stack, paths.landing, paths.ground_truth, config)
-        with dg.DagsterInstance.ephemeral() as instance:
+        # dbt's progress goes to stderr, so that `intel eval --json` prints JSON alone.
+        with dg.DagsterInstance.ephemeral() as instance, redirect_stdout(sys.stderr):
             run = materialize_all(paths, stack, instance=instance)
         if not run.success:
             raise RuntimeError(f"seed {seed}: the pipeline run failed")

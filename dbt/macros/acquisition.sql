@@ -16,3 +16,15 @@
         else 'direct'
     end
 {%- endmacro %}
+
+
+{#- The ad click id a landing URL carried and which parameter carried it, from the three
+    platforms' auto-tagging parameters (first present wins: gclid, fbclid, li_fat_id). -#}
+{% macro click_id_columns(gclid='gclid', fbclid='fbclid', li_fat_id='li_fat_id') -%}
+    coalesce({{ gclid }}, {{ fbclid }}, {{ li_fat_id }}) as click_id,
+    case
+        when {{ gclid }} is not null then 'gclid'
+        when {{ fbclid }} is not null then 'fbclid'
+        when {{ li_fat_id }} is not null then 'li_fat_id'
+    end as click_id_type
+{%- endmacro %}

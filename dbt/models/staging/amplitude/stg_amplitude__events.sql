@@ -99,12 +99,7 @@ select
     utm_source,
     utm_medium,
     utm_campaign,
-    coalesce(gclid, fbclid, li_fat_id) as click_id,
-    case
-        when gclid is not null then 'gclid'
-        when fbclid is not null then 'fbclid'
-        when li_fat_id is not null then 'li_fat_id'
-    end as click_id_type,
+    {{ click_id_columns() }},
     referrer,
     {{ url_domain('referrer') }} as referrer_domain,
     page_location,

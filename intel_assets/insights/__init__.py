@@ -1,0 +1,1 @@
+"""Cross-source insights: detectors, false-discovery control, ranking and history."""

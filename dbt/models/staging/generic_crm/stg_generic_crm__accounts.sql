@@ -9,13 +9,6 @@ with source as (
 
 ),
 
-industry_labels as (
-
-    select * from {{ ref('crm_industry_labels') }}
-    where tool = 'generic_crm'
-
-),
-
 latest as (
 
     {{ latest_per_key(
@@ -42,14 +35,7 @@ renamed as (
 -- a company adds them, else kept as written (the project's labels pass).
 labelled as (
 
-    select
-        renamed.*,
-        coalesce(
-            industry_labels.industry, renamed.industry_native
-        ) as industry
-    from renamed
-    left join industry_labels
-        on renamed.industry_native = industry_labels.native_value
+    {{ with_industry_label('renamed', 'generic_crm', keep_unmapped=true) }}
 
 )
 

@@ -6,13 +6,6 @@ with source as (
 
 ),
 
-industry_labels as (
-
-    select * from {{ ref('crm_industry_labels') }}
-    where tool = 'hubspot'
-
-),
-
 latest as (
 
     {{ latest_per_key(
@@ -43,42 +36,16 @@ renamed as (
 ),
 
 -- A portal with a country dropdown stores the ISO code; one filled by
--- enrichment stores English names, mapped here for the countries the product
--- sells in.
+-- enrichment stores English names.
 countries as (
 
-    select
-        *,
-        case
-            when length(country_native) = 2 then upper(country_native)
-            else case lower(country_native)
-                when 'united states' then 'US'
-                when 'usa' then 'US'
-                when 'canada' then 'CA'
-                when 'united kingdom' then 'GB'
-                when 'uk' then 'GB'
-                when 'germany' then 'DE'
-                when 'france' then 'FR'
-                when 'netherlands' then 'NL'
-                when 'australia' then 'AU'
-                when 'singapore' then 'SG'
-                when 'india' then 'IN'
-                when 'brazil' then 'BR'
-                when 'mexico' then 'MX'
-            end
-        end as country
-    from renamed
+    {{ with_country_code('renamed', 'country_native') }}
 
 ),
 
 labelled as (
 
-    select
-        countries.*,
-        industry_labels.industry
-    from countries
-    left join industry_labels
-        on countries.industry_native = industry_labels.native_value
+    {{ with_industry_label('countries', 'hubspot') }}
 
 )
 

@@ -6,13 +6,6 @@ with source as (
 
 ),
 
-industry_labels as (
-
-    select * from {{ ref('crm_industry_labels') }}
-    where tool = 'salesforce'
-
-),
-
 -- An account never modified has its creation as its last modification.
 latest as (
 
@@ -42,42 +35,16 @@ renamed as (
 
 ),
 
--- Orgs without state and country picklists have only the free-text name: the
--- names below are the English names of the countries the product sells in.
+-- Orgs without state and country picklists have only the free-text name.
 countries as (
 
-    select
-        *,
-        coalesce(
-            billing_country_code,
-            case lower(billing_country)
-                when 'united states' then 'US'
-                when 'usa' then 'US'
-                when 'canada' then 'CA'
-                when 'united kingdom' then 'GB'
-                when 'uk' then 'GB'
-                when 'germany' then 'DE'
-                when 'france' then 'FR'
-                when 'netherlands' then 'NL'
-                when 'australia' then 'AU'
-                when 'singapore' then 'SG'
-                when 'india' then 'IN'
-                when 'brazil' then 'BR'
-                when 'mexico' then 'MX'
-            end
-        ) as country
-    from renamed
+    {{ with_country_code('renamed', 'coalesce(billing_country_code, billing_country)') }}
 
 ),
 
 labelled as (
 
-    select
-        countries.*,
-        industry_labels.industry
-    from countries
-    left join industry_labels
-        on countries.industry_native = industry_labels.native_value
+    {{ with_industry_label('countries', 'salesforce') }}
 
 )
 

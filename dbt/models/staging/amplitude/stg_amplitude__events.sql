@@ -14,13 +14,6 @@ with source as (
 
 ),
 
-event_names as (
-
-    select * from {{ ref('product_event_names') }}
-    where tool = 'amplitude'
-
-),
-
 renamed as (
 
     select
@@ -71,14 +64,7 @@ latest as (
 
 named as (
 
-    select
-        latest.*,
-        coalesce(
-            event_names.event, latest.event_name_native
-        ) as event_name
-    from latest
-    left join event_names
-        on latest.event_name_native = event_names.native_name
+    {{ with_event_name('latest', 'amplitude') }}
 
 )
 

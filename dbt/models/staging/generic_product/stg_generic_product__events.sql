@@ -9,13 +9,6 @@ with source as (
 
 ),
 
-event_names as (
-
-    select * from {{ ref('product_event_names') }}
-    where tool = 'generic_product'
-
-),
-
 renamed as (
 
     select
@@ -50,14 +43,7 @@ latest as (
 -- differ from the project's adds `generic_product` rows to the seed.
 named as (
 
-    select
-        latest.*,
-        coalesce(
-            event_names.event, latest.event_name_native
-        ) as event_name
-    from latest
-    left join event_names
-        on latest.event_name_native = event_names.native_name
+    {{ with_event_name('latest', 'generic_product') }}
 
 )
 

@@ -38,13 +38,6 @@ users as (
 
 ),
 
-event_names as (
-
-    select * from {{ ref('product_event_names') }}
-    where tool = 'heap'
-
-),
-
 -- Heap's own tables are named events: a session is `session_started`. A
 -- session has no event id, so its id is the session id in a namespace of its
 -- own. UTMs and referrer are the session's; `page_query` is the query string
@@ -162,15 +155,16 @@ joined as (
 
     select
         identified.*,
-        users.user_id,
-        coalesce(
-            event_names.event, identified.event_name_native
-        ) as event_name
+        users.user_id
     from identified
     left join users
         on identified.identified_heap_user_id = users.heap_user_id
-    left join event_names
-        on identified.event_name_native = event_names.native_name
+
+),
+
+named as (
+
+    {{ with_event_name('joined', 'heap') }}
 
 )
 
@@ -198,4 +192,4 @@ select
     referrer,
     {{ url_domain('referrer') }} as referrer_domain,
     _loaded_at
-from joined
+from named

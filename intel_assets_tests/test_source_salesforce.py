@@ -17,6 +17,11 @@ from intel_assets.demo.exports.base import ExportContext
 from intel_assets.sources.loader import QUARANTINE, load_object
 from intel_assets.sources.tools.salesforce import LEADS, OBJECTS
 from intel_assets_tests.conftest import SEEDS, small_world
+from intel_assets_tests.crm_helpers import (
+    assert_account_identifiers_name_no_person,
+    assert_contact_emails_match,
+    identities,
+)
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "dbt" / "seeds" / "crm_industry_labels.csv"
 ID_PATTERN = re.compile(r"^[0-9A-Za-z]{18}$")
@@ -30,11 +35,6 @@ def _case_safe_suffix(short: str) -> str:
         alphabet[sum(1 << i for i, ch in enumerate(short[k:k + 5]) if "A" <= ch <= "Z")]
         for k in (0, 5, 10)
     )
-
-
-def _identities(result, kind: str) -> pd.DataFrame:
-    keyed = result.identities[result.identities["kind"] == kind]
-    return keyed.set_index("identifier")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -58,7 +58,7 @@ def test_row_counts_follow_who_the_crm_holds(exported, seed):
     leads = result.table("salesforce_leads")
     opportunities = result.table("salesforce_opportunities")
 
-    person_of = _identities(result, "contact_id")["person_id"]
+    person_of = identities(result, "contact_id")["person_id"]
     people = world.people.set_index("person_id")
     held = people.loc[person_of.reindex(contacts["id"]).to_numpy()]
     size = world.accounts.set_index("account_id")["size"].reindex(held["account_id"]).to_numpy()
@@ -146,7 +146,7 @@ def test_prospects_stay_unconverted_leads_apart_from_customers(exported, seed):
     assert open_leads["lead_source"].notna().all()
     assert not set(open_leads["email"].str.lower()) & set(contacts["email"].str.lower())
     assert not set(open_leads["company"]) & set(result.table("salesforce_accounts")["name"])
-    keyed = _identities(result, "lead_id").reindex(open_leads["id"])
+    keyed = identities(result, "lead_id").reindex(open_leads["id"])
     assert keyed["account_id"].isna().all()
     assert keyed["person_id"].str.startswith("prospect_").all()
     converted = leads[leads["is_converted"]]
@@ -164,7 +164,7 @@ def test_industry_and_country_map_back_to_the_world(exported, seed):
     assert set(labels) <= set(INDUSTRIES)
     assert labels.index.is_unique
     truth = world.accounts.set_index("account_id").reindex(
-        _identities(result, "crm_account_id")["account_id"].reindex(accounts["id"]).to_numpy()
+        identities(result, "crm_account_id")["account_id"].reindex(accounts["id"]).to_numpy()
     )
     assert accounts["industry"].isin(labels.index).all()
     assert (labels.reindex(accounts["industry"]).to_numpy() == truth["industry"].to_numpy()).all()
@@ -209,26 +209,11 @@ def test_contact_emails_and_ids_agree_with_the_answer_key(exported, seed):
     world = small_world(seed).world
     contacts = result.table("salesforce_contacts")
 
-    by_contact = _identities(result, "contact_id").reindex(contacts["id"])
-    assert by_contact["person_id"].notna().all()
-    emails = result.identities[result.identities["kind"] == "email"]
-    email_person = dict(zip(emails["identifier"], emails["person_id"], strict=True))
-    assert [email_person[e] for e in contacts["email"]] == list(by_contact["person_id"])
-
-    true_email = world.people.set_index("person_id")["email"].reindex(by_contact["person_id"])
-    written = contacts["email"].str.lower().str.replace("+salesforce@", "@", regex=False)
-    assert (written.to_numpy() == true_email.str.lower().to_numpy()).all()
-    cased = (contacts["email"] != contacts["email"].str.lower()).mean()
-    plussed = contacts["email"].str.contains("+salesforce@", regex=False).mean()
-    assert 0.05 < cased < 0.16
-    assert 0.02 < plussed < 0.09
-
-    accounts = _identities(result, "crm_account_id")
-    assert set(accounts.index) == set(result.table("salesforce_accounts")["id"])
-    assert accounts["person_id"].isna().all()
-    domains = _identities(result, "domain")
-    assert domains["person_id"].isna().all()
-    assert set(domains["account_id"]) == set(accounts["account_id"])
+    assert_contact_emails_match(result, contacts, world.people, tool="salesforce")
+    accounts = result.table("salesforce_accounts")["id"]
+    assert_account_identifiers_name_no_person(result, accounts)
+    domains = identities(result, "domain")
+    assert set(domains["account_id"]) == set(identities(result, "crm_account_id")["account_id"])
 
 
 def test_consumer_crm_holds_contacts_and_leads_without_accounts(exported):

@@ -4,13 +4,24 @@ import time
 
 import dagster as dg
 from dagster import AssetExecutionContext
+from pydantic import Field
 
-from intel_assets.identity.resolve import resolve
+from intel_assets.identity.resolve import resolve_in_warehouse
 from intel_assets.resources import WAREHOUSE_POOL, Warehouse
 
 OBSERVATIONS = dg.AssetKey(["intermediate", "int_identity__observations"])
 IDENTITY_MAP = dg.AssetKey(["identity", "identity_map"])
 SCHEMA = "identity"
+
+
+class IdentityConfig(dg.Config):
+    memory_limit: str = Field(
+        default="4GB",
+        description=(
+            "DuckDB's memory cap while resolving; beyond it the warehouse spills its "
+            "working tables to disk. Python itself holds only integer arrays."
+        ),
+    )
 
 
 @dg.asset(
@@ -21,7 +32,9 @@ SCHEMA = "identity"
     pool=WAREHOUSE_POOL,
     metadata={"dagster/table_name": "identity.identity_map"},
 )
-def identity_map(context: AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def identity_map(
+    context: AssetExecutionContext, config: IdentityConfig, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """Every source identifier mapped to its person and paying account (customer).
 
     One row per (source, kind, value), with the stable `person_id` and `customer_id` of
@@ -30,31 +43,29 @@ def identity_map(context: AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     """
     started = time.perf_counter()
     with warehouse.connection() as con:
-        observations = con.execute(
-            "SELECT source, record_id, kind, value, observed_at "
-            "FROM intermediate.int_identity__observations"
-        ).df()
-        resolution = resolve(observations)
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
-        con.register("_identity_map", resolution.identity_map)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {SCHEMA}.identity_map AS SELECT * FROM _identity_map"
+        figures = resolve_in_warehouse(
+            con,
+            source="intermediate.int_identity__observations",
+            target=f"{SCHEMA}.identity_map",
+            memory_limit=config.memory_limit,
         )
-        con.unregister("_identity_map")
     seconds = time.perf_counter() - started
+
     context.log.info(
-        f"{len(observations):,} observations resolved into {resolution.people:,} people and "
-        f"{resolution.customers:,} accounts in {seconds:.1f}s; "
-        f"{resolution.shared_identifiers:,} shared identifiers kept out of person links"
+        f"{figures.observations:,} observations resolved into {figures.people:,} people and "
+        f"{figures.customers:,} accounts in {seconds:.1f}s; "
+        f"{figures.shared_identifiers:,} shared identifiers kept out of person links"
     )
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": len(resolution.identity_map),
-            "observations": len(observations),
-            "people": resolution.people,
-            "accounts": resolution.customers,
-            "shared_identifiers": resolution.shared_identifiers,
-            "components_broken_up": resolution.broken_components,
+            "dagster/row_count": figures.identifiers,
+            "observations": figures.observations,
+            "people": figures.people,
+            "accounts": figures.customers,
+            "shared_identifiers": figures.shared_identifiers,
+            "components_broken_up": figures.broken_components,
             "seconds": round(seconds, 2),
+            "observations_per_second": round(figures.observations / max(seconds, 1e-9)),
         }
     )

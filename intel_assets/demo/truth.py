@@ -77,7 +77,8 @@ class Truth:
         surviving a stretch of a period is (1 - hazard) ** (days / 30).
         """
         hazards = self.table("hazards")
-        merged = snapshots[["account_id", "snapshot_at"]].reset_index().merge(
+        rows = snapshots[["account_id", "snapshot_at"]].reset_index(drop=True)
+        merged = rows.assign(row=np.arange(len(rows))).merge(
             hazards, on="account_id", how="left"
         )
         start = pd.to_datetime(merged["snapshot_at"])
@@ -86,5 +87,5 @@ class Truth:
             np.minimum(merged["period_end"], end) - np.maximum(merged["period_start"], start)
         ).dt.total_seconds().clip(lower=0) / 86_400
         log_survival = np.log1p(-merged["hazard"].fillna(0.0)) * overlap.fillna(0.0) / 30.0
-        survival = np.exp(log_survival.groupby(merged["index"]).sum())
-        return (1.0 - survival.reindex(snapshots.reset_index().index).to_numpy())
+        survival = np.exp(log_survival.groupby(merged["row"]).sum())
+        return 1.0 - survival.reindex(np.arange(len(rows))).to_numpy()

@@ -341,10 +341,9 @@ def _churn(
     churned_at = np.where(churned_at < EPOCH_END, churned_at, np.datetime64("NaT"))
     accounts = accounts.assign(churned_at=churned_at.astype("datetime64[s]"))
 
-    # An account lives for the periods up to its churn, so the answer key stops there.
-    last = np.where(first >= 0, first, periods - 1)
-    keep = valid & (np.arange(periods)[None, :] <= last[:, None])
-    rows, cols = np.nonzero(keep)
+    # The answer key keeps every period's hazard, also those after an account's churn: the
+    # chance of churning within a horizon that starts before the churn depends on them.
+    rows, cols = np.nonzero(valid)
     hazards = pd.DataFrame(
         {
             "account_id": accounts["account_id"].to_numpy()[rows],

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import duckdb
 
 FAMILIES = ("wrong_signal", "invisible_cohort", "leading_indicator", "contradiction", "anomaly")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "in")
@@ -51,7 +54,13 @@ class Candidate:
     moved) and then the outcome; with `family` and `segment` it defines the finding, so it
     must not depend on the data's values. `effect_size` is signed in the direction of harm
     for the business (positive when the segment is worse). `severity_score` is the
-    detector's own measure of how much it matters, already scaled to 0..1.
+    detector's own measure of how much it matters, already scaled to 0..1 (0 when the
+    detector gives none).
+
+    A detector returns every candidate it tested, so that false-discovery control sees the
+    whole search. `reportable` is False for a candidate that was tested (and counts in the
+    control) but is not a finding even if significant: a campaign whose churn is real but
+    whose CPA never looked good, a segment another candidate of the same search covers.
     """
 
     family: str
@@ -68,6 +77,8 @@ class Candidate:
     mrr_affected: float
     next_step: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    severity_score: float = 0.0
+    reportable: bool = True
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
@@ -88,6 +99,12 @@ class Candidate:
     @property
     def cross_source(self) -> bool:
         return len(set(self.sources)) >= 2
+
+    def segment_json(self) -> str:
+        return json.dumps([c.to_dict() for c in self.segment], sort_keys=True)
+
+
+Detector = Callable[[duckdb.DuckDBPyConnection], list[Candidate]]
 
 
 def _plain(value: Any) -> Any:

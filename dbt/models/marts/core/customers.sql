@@ -78,6 +78,12 @@ as_of as (
 
 ),
 
+country_regions as (
+
+    select * from {{ ref('country_regions') }}
+
+),
+
 firmographics as (
 
     select
@@ -213,6 +219,7 @@ select
     firmographics.domain,
     firmographics.industry,
     firmographics.country,
+    country_regions.region,
     firmographics.employees,
     coalesce(headcount.people, 0) as people,
     coalesce(headcount.active_people_30d, 0) as active_people_30d,
@@ -269,6 +276,7 @@ from billing
 cross join as_of
 left join firmographics
     on firmographics.customer_id = billing.customer_id and firmographics.account_rank = 1
+left join country_regions on country_regions.country = firmographics.country
 left join headcount on headcount.customer_id = billing.customer_id
 left join acquisition on acquisition.customer_id = billing.customer_id
 left join campaign_months

@@ -1,0 +1,1 @@
+"""The churn-risk model: point-in-time training, calibration, per-customer drivers, versions."""

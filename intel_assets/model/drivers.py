@@ -1,0 +1,178 @@
+"""The top drivers of each customer's score, in words a person reads.
+
+A driver is one feature's share of the customer's raw score, read from the model's own
+trees: along the path a row takes through each tree, every split moves the prediction from
+the parent node's value to the child's, and that move is credited to the split's feature.
+The shares plus the trees' root values (the base value) add up exactly to the raw score. The
+largest shares by size are the drivers; a positive share raises the risk, a negative one
+lowers it. Shares are on the raw (log-odds) scale, before calibration, which maps raw scores
+monotonically and so keeps each driver's direction.
+
+LightGBM's exact per-row contributions (`pred_contrib`, TreeSHAP) cost about half a
+millisecond of CPU per row on this model, some four minutes for a million customers on two
+cores; the path shares take seconds and name the same strongest driver for most rows (the
+tests measure how often). `exact_contributions` keeps TreeSHAP for a few rows or a check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MEASURE_WORDS = {
+    "events": "product events",
+    "sessions": "product sessions",
+    "reports_created": "reports created",
+    "dashboards_shared": "dashboards shared",
+    "integrations_connected": "integrations connected",
+    "data_exports": "data exports",
+    "tickets": "support tickets",
+    "emails_delivered": "emails delivered",
+    "emails_opened": "emails opened",
+    "emails_clicked": "emails clicked",
+}
+SUFFIX_WORDS = (
+    ("_30d_vs_usual", "in last 30 days against the account's usual month"),
+    ("_30d_usual", "in a usual 30 days of this account"),
+    ("_90d_per_person", "per person in last 90 days"),
+    ("_prior_30d", "in the 30 days before the last 30"),
+    ("_trend", "last 30 days over the 30 before"),
+    ("_7d", "in last 7 days"),
+    ("_30d", "in last 30 days"),
+    ("_90d", "in last 90 days"),
+)
+NAMED = {
+    "days_since_last_event": "days since the last product event",
+    "days_since_last_ticket": "days since the last support ticket",
+    "days_since_last_email_open": "days since an email was last opened",
+    "email_open_rate_90d": "email open rate in last 90 days",
+    "peak_active_people_30d": "most people active on one day in last 30 days",
+    "people_signed_up": "people signed up",
+    "adopted_report_created": "has created a report",
+    "adopted_dashboard_shared": "has shared a dashboard",
+    "adopted_integration_connected": "has connected an integration",
+    "adopted_data_exported": "has exported data",
+    "has_onboarding_ticket": "filed a support ticket while onboarding",
+    "clicked_onboarding_email": "clicked an onboarding email",
+    "latest_survey_score": "latest survey score",
+    "mrr": "monthly recurring revenue",
+    "acquisition_channel": "acquisition channel",
+    "acquisition_campaign": "acquisition campaign",
+    "tenure_days": "days as a customer",
+    "snapshots_so_far": "months observed",
+}
+
+
+def feature_words(name: str) -> str:
+    """A column name as a phrase: `tickets_30d` is 'support tickets in last 30 days'."""
+    if name in NAMED:
+        return NAMED[name]
+    for suffix, words in SUFFIX_WORDS:
+        measure = name.removesuffix(suffix)
+        if measure != name and measure in MEASURE_WORDS:
+            return f"{MEASURE_WORDS[measure]} {words}"
+    return name.replace("_", " ")
+
+
+CHUNK_ROWS = 250_000
+
+
+def exact_contributions(booster: Any, matrix: pd.DataFrame) -> np.ndarray:
+    """LightGBM's TreeSHAP contributions: one column per feature and a last column for the
+    base value; each row sums to the booster's raw score for that row."""
+    return np.asarray(booster.predict(matrix, pred_contrib=True), dtype="float64")
+
+
+def contributions(booster: Any, matrix: pd.DataFrame) -> np.ndarray:
+    """Path shares in the layout of `exact_contributions`, summing to the same raw score."""
+    paths = _leaf_paths(booster, matrix.shape[1])
+    base = sum(root for root, _, _ in paths)
+    out = np.empty((len(matrix), matrix.shape[1] + 1), dtype="float64")
+
+    for start in range(0, len(matrix), CHUNK_ROWS):
+        part = matrix.iloc[start:start + CHUNK_ROWS]
+        leaves = np.asarray(booster.predict(part, pred_leaf=True)).reshape(len(part), -1)
+        leaves = np.ascontiguousarray(leaves.T, dtype=np.int64)  # one row per tree
+        shares = np.zeros((matrix.shape[1], len(part)), dtype="float64")
+        for tree, (_, features, per_leaf) in enumerate(paths):
+            if not len(features):
+                continue
+            gathered = per_leaf.T[:, leaves[tree]]  # one row per feature of the tree
+            for column, feature in enumerate(features):
+                shares[feature] += gathered[column]
+        out[start:start + len(part), :-1] = shares.T
+    out[:, -1] = base
+    return out
+
+
+def _leaf_paths(booster: Any, n_features: int) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """For each tree: its root value, the features it splits on, and for each leaf the sum of
+    the moves each of those features makes along the path to that leaf."""
+    trees = []
+    for info in booster.dump_model()["tree_info"]:
+        root = info["tree_structure"]
+        if "leaf_value" in root:
+            trees.append((float(root["leaf_value"]), np.array([], dtype=np.int64),
+                          np.zeros((1, 0))))
+            continue
+        moves: dict[int, dict[int, float]] = {}
+        stack = [(root, {})]
+        while stack:
+            node, path = stack.pop()
+            if "leaf_index" in node:
+                moves[int(node["leaf_index"])] = path
+                continue
+            feature, value = int(node["split_feature"]), float(node["internal_value"])
+            for child in (node["left_child"], node["right_child"]):
+                child_value = float(child.get("internal_value", child.get("leaf_value")))
+                step = dict(path)
+                step[feature] = step.get(feature, 0.0) + child_value - value
+                stack.append((child, step))
+        features = np.array(sorted({f for path in moves.values() for f in path}),
+                            dtype=np.int64)
+        column = {f: i for i, f in enumerate(features)}
+        per_leaf = np.zeros((max(moves) + 1, len(features)))
+        for leaf, path in moves.items():
+            for feature, move in path.items():
+                per_leaf[leaf, column[feature]] = move
+        trees.append((float(root["internal_value"]), features, np.asfortranarray(per_leaf)))
+    if any(len(f) and f.max() >= n_features for _, f, _ in trees):
+        raise ValueError("the model splits on more features than the matrix holds")
+    return trees
+
+
+def describe_drivers(
+    contrib: np.ndarray, values: pd.DataFrame, *, top: int = 3
+) -> list[str]:
+    """The `top` largest contributions of each row as '<feature>: <value>, raises risk'."""
+    parts = contrib[:, :-1]
+    names = list(values.columns)
+    if parts.shape[1] != len(names):
+        raise ValueError(f"{parts.shape[1]} contributions for {len(names)} feature columns")
+    order = np.argsort(-np.abs(parts), axis=1, kind="stable")[:, :top]
+    words = [feature_words(n) for n in names]
+    columns = [values[n].to_numpy(dtype=object) for n in names]
+
+    lines = []
+    for row, chosen in enumerate(order):
+        lines.append("; ".join(
+            f"{words[j]}: {_shown(columns[j][row])}, "
+            f"{'raises' if parts[row, j] > 0 else 'lowers'} risk"
+            for j in chosen if parts[row, j] != 0.0
+        ))
+    return lines
+
+
+def _shown(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return "unknown"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
+    return str(value)

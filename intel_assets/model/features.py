@@ -1,0 +1,144 @@
+"""Which columns of `marts.customer_snapshots` the model reads, and the preprocessing that
+turns any frame of such columns into the matrix LightGBM sees.
+
+The same `FeatureSpec` serves the snapshot model and the public-data benchmark, so that what is
+measured on public data is the preprocessing the asset runs. Text columns are categorical and
+stay native to LightGBM (pandas `category` with the categories fixed at training time, so a
+value first seen at scoring time is treated as missing rather than shifting the codes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+KEY_COLUMNS = ("customer_id", "snapshot_at")
+LABEL_PREFIXES = ("churned_within_", "label_window_closed_")
+HORIZONS = (30, 60, 90)
+
+# Counts the mart gives over the last 30 days; their history says whether a quiet month is
+# normal for the account or a drop, which a 30/60-day trend alone cannot tell.
+HISTORY_MEASURES = (
+    "events", "sessions", "reports_created", "dashboards_shared", "integrations_connected",
+    "data_exports", "tickets", "emails_opened", "emails_clicked",
+)
+
+
+def label_column(horizon_days: int) -> str:
+    return f"churned_within_{_horizon(horizon_days)}d"
+
+
+def window_closed_column(horizon_days: int) -> str:
+    return f"label_window_closed_{_horizon(horizon_days)}d"
+
+
+def _horizon(horizon_days: int) -> int:
+    if horizon_days not in HORIZONS:
+        raise ValueError(
+            f"horizon_days must be one of {HORIZONS} (the label windows of "
+            f"marts.customer_snapshots), got {horizon_days}"
+        )
+    return horizon_days
+
+
+def with_history(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Adds features from each customer's own earlier snapshots.
+
+    Every snapshot row uses only data before its own date, so averaging a row with the rows
+    before it stays point-in-time: the mean of the last-30-day counts over all snapshots so far
+    is the account's usual level, and the latest month over that level is its change.
+    """
+    frame = snapshots.sort_values(list(KEY_COLUMNS), kind="stable").reset_index(drop=True)
+    by_customer = frame.groupby("customer_id", sort=False)
+    people = (frame["people_signed_up"].astype("float64").clip(lower=1.0)
+              if "people_signed_up" in frame else pd.Series(1.0, index=frame.index))
+    added: dict[str, Any] = {"snapshots_so_far": by_customer.cumcount().to_numpy() + 1.0}
+
+    for measure in HISTORY_MEASURES:
+        if f"{measure}_30d" not in frame or f"{measure}_90d" not in frame:
+            continue
+        recent = frame[f"{measure}_30d"].astype("float64")
+        running = recent.groupby(frame["customer_id"], sort=False).cumsum()
+        usual = running / added["snapshots_so_far"]
+        added[f"{measure}_30d_usual"] = usual
+        added[f"{measure}_30d_vs_usual"] = (recent + 1.0) / (usual + 1.0)
+        added[f"{measure}_90d_per_person"] = frame[f"{measure}_90d"].astype("float64") / people
+
+    return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+
+
+def snapshot_feature_columns(columns: Iterable[str]) -> list[str]:
+    """Every column that is neither the row's key nor one of its labels."""
+    return [c for c in columns if c not in KEY_COLUMNS and not c.startswith(LABEL_PREFIXES)]
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """The feature columns in order, and the categories of each categorical one."""
+
+    numeric: tuple[str, ...]
+    categorical: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.numeric, *self.categorical]
+
+    @classmethod
+    def learn(cls, frame: pd.DataFrame, columns: Iterable[str]) -> FeatureSpec:
+        """Text columns become categorical with the categories seen here; the rest numeric."""
+        numeric, categorical = [], {}
+        for name in columns:
+            values = frame[name]
+            if _is_text(values):
+                seen = values.dropna().astype("string").unique()
+                categorical[name] = tuple(sorted(str(v) for v in seen))
+            else:
+                numeric.append(name)
+        return cls(tuple(numeric), categorical)
+
+    def matrix(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame as LightGBM reads it: float64 numbers, categories with fixed codes."""
+        missing = [c for c in self.columns if c not in frame]
+        if missing:
+            raise KeyError(f"feature columns missing from the frame: {', '.join(missing)}")
+        out = {}
+        for name in self.numeric:
+            out[name] = _as_float(frame[name], name)
+        for name, categories in self.categorical.items():
+            dtype = pd.CategoricalDtype(list(categories))
+            out[name] = frame[name].astype("string").astype("object").astype(dtype)
+        return pd.DataFrame(out, index=frame.index)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"numeric": list(self.numeric),
+                "categorical": {k: list(v) for k, v in self.categorical.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FeatureSpec:
+        return cls(tuple(data["numeric"]),
+                   {k: tuple(v) for k, v in data["categorical"].items()})
+
+
+def _is_text(values: pd.Series) -> bool:
+    return bool(
+        pd.api.types.is_string_dtype(values)
+        or pd.api.types.is_object_dtype(values)
+        or isinstance(values.dtype, pd.CategoricalDtype)
+    ) and not pd.api.types.is_bool_dtype(values)
+
+
+def _as_float(values: pd.Series, name: str) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    try:
+        return pd.to_numeric(values.astype("object"), errors="raise").astype("float64")
+    except (TypeError, ValueError) as error:
+        bad = values[pd.to_numeric(values.astype("object"), errors="coerce").isna()
+                     & values.notna()]
+        raise ValueError(
+            f"feature {name!r} must be numeric; row {bad.index[0]} holds {bad.iloc[0]!r}"
+        ) from error

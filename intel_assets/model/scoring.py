@@ -1,0 +1,71 @@
+"""Scoring with a stored model: probabilities for every snapshot, bands and drivers for the
+latest one.
+
+Risk bands are fixed probabilities of churning within the model's horizon, so that a band
+means the same thing across model versions and companies:
+low below 10%, medium 10% to 25%, high 25% to 50%, critical 50% and above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from intel_assets.model.drivers import contributions, describe_drivers
+from intel_assets.model.features import with_history
+from intel_assets.model.versions import StoredModel
+
+BAND_EDGES = (0.10, 0.25, 0.50)
+BANDS = ("low", "medium", "high", "critical")
+TOP_DRIVERS = 3
+
+
+def risk_band(probabilities: np.ndarray) -> np.ndarray:
+    index = np.searchsorted(np.asarray(BAND_EDGES), np.asarray(probabilities), side="right")
+    return np.asarray(BANDS, dtype=object)[index]
+
+
+@dataclass(frozen=True)
+class Scores:
+    history: pd.DataFrame  # every snapshot row: customer_id, snapshot_at, churn_probability
+    latest: pd.DataFrame  # active customers at the latest snapshot, with bands and drivers
+
+
+def score_snapshots(
+    model: StoredModel, snapshots: pd.DataFrame, active_customers: set[str] | pd.Series
+) -> Scores:
+    booster, spec, calibrator = model.booster(), model.spec, model.calibrator
+    frame = with_history(snapshots)
+    matrix = spec.matrix(frame)
+    latest_at = frame["snapshot_at"].max()
+    active = pd.unique(np.asarray(list(active_customers), dtype=object))
+    ids = frame["customer_id"].astype("object")
+    now = ((frame["snapshot_at"] == latest_at) & ids.isin(active)).to_numpy()
+
+    # The latest rows' raw scores are their contributions' sums, so they are predicted once.
+    contrib = contributions(booster, matrix[now])
+    raw = np.empty(len(frame), dtype="float64")
+    raw[now] = contrib.sum(axis=1)
+    if (~now).any():
+        raw[~now] = booster.predict(matrix[~now], raw_score=True)
+    probability = calibrator.probabilities(raw)
+
+    history = pd.DataFrame({
+        "customer_id": frame["customer_id"].to_numpy(),
+        "snapshot_at": frame["snapshot_at"].to_numpy(),
+        "churn_probability": probability,
+        "model_version": model.version,
+    })
+
+    latest = pd.DataFrame({
+        "customer_id": frame["customer_id"].to_numpy()[now],
+        "snapshot_at": frame["snapshot_at"].to_numpy()[now],
+        "churn_probability": probability[now],
+        "risk_band": risk_band(probability[now]),
+        "drivers": describe_drivers(contrib, frame.loc[now, spec.columns], top=TOP_DRIVERS),
+        "model_version": model.version,
+        "horizon_days": int(model.metadata["horizon_days"]),
+    })
+    return Scores(history=history, latest=latest)

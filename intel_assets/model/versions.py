@@ -1,0 +1,125 @@
+"""The model store: every trained version kept on disk, with one marked current.
+
+A version is a folder holding the LightGBM model text, its metadata (features, calibrator,
+figures) and its validation predictions, so that any two versions can be compared row for row
+and a scoring run can use the current version without training. A version's name carries a
+digest of its content, so training again on the same data yields the same version instead of
+a duplicate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from intel_assets.model.calibration import Calibrator
+from intel_assets.model.features import FeatureSpec
+
+MODEL_FILE = "model.txt"
+METADATA_FILE = "metadata.json"
+VALIDATION_FILE = "validation.parquet"
+CURRENT_FILE = "current.json"
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    version: str
+    folder: Path
+    metadata: dict[str, Any]
+
+    @property
+    def spec(self) -> FeatureSpec:
+        return FeatureSpec.from_dict(self.metadata["features"])
+
+    @property
+    def calibrator(self) -> Calibrator:
+        return Calibrator.from_dict(self.metadata["calibrator"])
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        return self.metadata["metrics"]
+
+    def booster(self) -> Any:
+        import lightgbm as lgb
+
+        return lgb.Booster(model_file=str(self.folder / MODEL_FILE))
+
+    def validation(self) -> pd.DataFrame:
+        return pd.read_parquet(self.folder / VALIDATION_FILE)
+
+
+class NoModelError(LookupError):
+    pass
+
+
+class ModelStore:
+    """One folder per model name below `root` (`<root>/<name>/<version>/`)."""
+
+    def __init__(self, root: Path, name: str = "churn") -> None:
+        self.folder = Path(root) / name
+
+    def save(
+        self, model_text: str, metadata: dict[str, Any], validation: pd.DataFrame
+    ) -> StoredModel:
+        """Keeps a version (or finds the identical one kept before) and makes it current."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256(model_text.encode()).hexdigest()[:12]
+        existing = next((v for v in self.versions() if v.endswith(digest)), None)
+        version = existing or f"v{len(self.versions()) + 1:04d}-{digest}"
+        target = self.folder / version
+
+        if existing is None:
+            staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.folder))
+            (staging / MODEL_FILE).write_text(model_text)
+            (staging / METADATA_FILE).write_text(
+                json.dumps({**metadata, "version": version}, indent=2, default=str)
+            )
+            validation.to_parquet(staging / VALIDATION_FILE, index=False)
+            staging.rename(target)
+        self._write_json(CURRENT_FILE, {"version": version})
+        return self.load(version)
+
+    def versions(self) -> list[str]:
+        """Every kept version, oldest first."""
+        if not self.folder.exists():
+            return []
+        return sorted(p.name for p in self.folder.iterdir()
+                      if p.is_dir() and (p / METADATA_FILE).exists())
+
+    def load(self, version: str) -> StoredModel:
+        folder = self.folder / version
+        if not (folder / METADATA_FILE).exists():
+            raise NoModelError(f"no model version {version!r} in {self.folder}")
+        return StoredModel(version, folder, json.loads((folder / METADATA_FILE).read_text()))
+
+    def current(self) -> StoredModel:
+        pointer = self.folder / CURRENT_FILE
+        if not pointer.exists():
+            raise NoModelError(
+                f"no current model in {self.folder}: materialize model/churn_model first"
+            )
+        return self.load(json.loads(pointer.read_text())["version"])
+
+    def previous(self, version: str) -> StoredModel | None:
+        """The version kept just before `version`, the baseline a new one is judged against."""
+        kept = self.versions()
+        index = kept.index(version) if version in kept else len(kept)
+        return self.load(kept[index - 1]) if index > 0 else None
+
+    def compare(self, older: str, newer: str) -> dict[str, float]:
+        """Each figure of `newer` minus the same figure of `older`."""
+        before, after = self.load(older).metrics, self.load(newer).metrics
+        return {k: after[k] - before[k] for k in after if k in before}
+
+    def _write_json(self, name: str, data: dict[str, Any]) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+        with os.fdopen(handle, "w") as out:
+            json.dump(data, out)
+        Path(temporary).replace(self.folder / name)

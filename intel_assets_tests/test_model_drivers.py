@@ -1,0 +1,85 @@
+"""Each score's drivers add up, with the base value, to the model's raw score, and read as
+words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from intel_assets.model.drivers import (
+    contributions,
+    describe_drivers,
+    exact_contributions,
+    feature_words,
+)
+from intel_assets.model.training import train_booster
+from intel_assets_tests.conftest import SEEDS
+from intel_assets_tests.model_helpers import QUICK, features_and_labels, snapshot_panel
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_driver_contributions_sum_with_the_base_value_to_the_raw_score(seed):
+    panel = snapshot_panel(customers=500, seed=seed)
+    x, y = features_and_labels(panel)
+    half = np.arange(len(y)) % 2 == 0
+    trained = train_booster(x[half], y[half], x[~half], y[~half], seed=seed, params=QUICK)
+
+    contrib = contributions(trained.booster, x[~half])
+
+    raw = trained.booster.predict(x[~half], raw_score=True)
+    assert contrib.shape == (int((~half).sum()), x.shape[1] + 1)
+    np.testing.assert_allclose(contrib.sum(axis=1), raw, rtol=1e-9, atol=1e-9)
+    base = contrib[:, -1]
+    assert np.allclose(base, base[0])
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_path_shares_agree_with_lightgbm_treeshap_on_the_strongest_driver(seed):
+    panel = snapshot_panel(customers=500, seed=seed)
+    x, y = features_and_labels(panel)
+    half = np.arange(len(y)) % 2 == 0
+    trained = train_booster(x[half], y[half], x[~half], y[~half], seed=seed, params=QUICK)
+
+    fast = contributions(trained.booster, x[~half])
+    exact = exact_contributions(trained.booster, x[~half])
+
+    np.testing.assert_allclose(exact.sum(axis=1), fast.sum(axis=1), atol=1e-9)
+    strongest = np.argmax(np.abs(fast[:, :-1]), axis=1)
+    exact_top3 = np.argsort(-np.abs(exact[:, :-1]), axis=1)[:, :3]
+    rows = np.arange(len(strongest))
+    assert (exact_top3 == strongest[:, None]).any(axis=1).mean() >= 0.9
+    same_sign = np.sign(fast[rows, strongest]) == np.sign(exact[rows, strongest])
+    assert same_sign.mean() >= 0.95
+
+
+def test_the_strongest_driver_is_named_with_its_value_and_direction():
+    panel = snapshot_panel(customers=800, seed=3, signal=2.0)
+    x, y = features_and_labels(panel)
+    half = np.arange(len(y)) % 2 == 0
+    trained = train_booster(x[half], y[half], x[~half], y[~half], seed=3, params=QUICK)
+    row = x[~half].assign(tickets_30d=9.0, sessions_30d=0.0).iloc[[0]]
+
+    lines = describe_drivers(contributions(trained.booster, row), row, top=3)
+
+    assert "support tickets in last 30 days: 9, raises risk" in lines[0]
+    assert lines[0].count(";") == 2
+
+
+def test_feature_names_read_as_phrases():
+    assert feature_words("tickets_30d") == "support tickets in last 30 days"
+    assert feature_words("emails_opened_30d_vs_usual") == (
+        "emails opened in last 30 days against the account's usual month")
+    assert feature_words("days_since_last_event") == "days since the last product event"
+    assert feature_words("some_new_column") == "some new column"
+
+
+def test_values_are_shown_plainly():
+    values = pd.DataFrame({"clicked_onboarding_email": [False], "mrr": [1234.5],
+                           "plan": ["team"]})
+    contrib = np.array([[0.5, -0.25, 0.1, -1.0]])
+
+    line = describe_drivers(contrib, values, top=3)[0]
+
+    assert line == ("clicked an onboarding email: no, raises risk; monthly recurring revenue: "
+                    "1,234.50, lowers risk; plan: team, raises risk")

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 UV_VERSION := 0.13.9
 
-.PHONY: demo test test-fast lint ui clean
+.PHONY: demo test test-fast lint ui clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/intel demo
 
-test: $(STAMP)
+# The UI test drives Debian's chromium headless; scripts/install-browser installs it once.
+browser:
+	@bash scripts/install-browser
+
+test: $(STAMP) browser
 	$(BIN)/pytest
 
 test-fast: $(STAMP)

@@ -64,6 +64,7 @@ def demo(customers: int, seed: int, null: bool, stack_file: Path | None) -> None
 
     _reset_warehouse(paths)
     _materialize(paths, stack)
+    _print_insights(paths, limit=5)
 
 
 @main.command()
@@ -74,6 +75,24 @@ def materialize(stack_file: Path | None) -> None:
     """Materialize every asset on the files now in the landing folders."""
     paths = resolve_paths()
     _materialize(paths, _stack(paths, stack_file))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the insights as one JSON array.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1),
+              help="How many ranked insights to show (resolved ones are always listed).")
+def insights(as_json: bool, limit: int) -> None:
+    """Print the current insights from the warehouse, best ranked first."""
+    paths = resolve_paths()
+    if as_json:
+        import json
+
+        from intel_assets.insights.report import as_records
+
+        frame = _current_insights(paths)
+        click.echo(json.dumps(as_records(frame, limit=limit), indent=2, default=str))
+        return
+    _print_insights(paths, limit=limit)
 
 
 @main.command()
@@ -119,6 +138,13 @@ def evaluate(seeds: str, customers: int, stack_file: Path | None, null: bool,
                f"recall {identity['recall']:.4f}  F1 {identity['f1']:.4f}")
     click.echo(f"identity (accounts): precision {identity['account_precision']:.4f}  "
                f"recall {identity['account_recall']:.4f}  F1 {identity['account_f1']:.4f}")
+    found = report.get("insights", {})
+    if "null_significant" in found:
+        click.echo(f"insights (null data): {found['null_significant']} with q < 0.05 "
+                   f"over {len(report['seeds'])} seeds")
+    elif found:
+        click.echo(f"insights: recall in the top 10 {found['recall_top10']}; by family "
+                   f"{found['recall_by_family']}")
     for seed in report["per_seed"]:
         marts = seed["marts"]
         click.echo(f"  seed {seed['seed']}: {marts['customers']} customers "
@@ -162,6 +188,30 @@ def _materialize(paths: Paths, stack: Stack) -> None:
         raise SystemExit(1)
 
 
+def _current_insights(paths: Paths):
+    """`insights.current`, read-only; a usage error when no insight run has happened."""
+    import duckdb
+
+    from intel_assets.warehouse import connect
+
+    if not paths.warehouse.exists():
+        raise click.UsageError(f"no warehouse at {paths.warehouse}: run `intel demo` or "
+                               "`intel materialize` first")
+    try:
+        with connect(paths.warehouse, read_only=True) as con:
+            return con.execute("select * from insights.current").df()
+    except duckdb.CatalogException as error:
+        raise click.UsageError(f"{paths.warehouse} has no insights yet: materialize the "
+                               "graph first") from error
+
+
+def _print_insights(paths: Paths, *, limit: int) -> None:
+    from intel_assets.insights.report import printed
+
+    click.echo(f"\nTop insights ({paths.warehouse}):")
+    click.echo(printed(_current_insights(paths), limit=limit))
+
+
 def _print_summary(summary) -> None:
     width = max((len(a.key) for a in summary.assets), default=10)
     click.echo(f"\n{'asset':<{width}}  {'rows':>10}  {'loaded':>10}  {'quarantined':>11}")
@@ -171,12 +221,15 @@ def _print_summary(summary) -> None:
         loaded = meta.get("rows_loaded", "")
         bad = meta.get("rows_quarantined", "")
         click.echo(f"{asset.key:<{width}}  {rows:>10}  {loaded:>10}  {bad:>11}")
-    checks = summary.checks_passed + len(summary.checks_failed)
+    checks = summary.checks_passed + len(summary.checks_failed) + len(summary.checks_warned)
     click.echo(
         f"\n{len(summary.assets)} assets materialized in {summary.seconds:.1f}s; "
-        f"{summary.checks_passed}/{checks} checks passed (run {summary.run_id})."
+        f"{checks} checks: {summary.checks_passed} passed, {len(summary.checks_failed)} failed, "
+        f"{len(summary.checks_warned)} warned (run {summary.run_id})."
     )
     for failed in summary.checks_failed:
         click.echo(f"  check failed: {failed}")
+    for warned in summary.checks_warned:
+        click.echo(f"  check warned: {warned}")
     if not summary.success:
         click.echo("The run failed: open `intel ui` for the step logs.", err=True)

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from intel_assets.automation.wiring import automate
+from intel_assets.insights.assets import insights
+from intel_assets.model.assets import MODEL_ASSETS
+from intel_assets.model.checks import MODEL_CHECKS
+from intel_assets.model.resources import ModelFolder
 from intel_assets.resources import Landing, Warehouse
 from intel_assets.settings import Paths
 from intel_assets.sources.assets import raw_assets
@@ -17,12 +22,21 @@ def build_definitions(paths: Paths, stack: Stack) -> dg.Definitions:
         *raw_assets(stack, paths.landing),
         *dbt_asset_definitions(paths, stack),
         identity_map,
+        *MODEL_ASSETS,
+        insights,
     ]
+    automation = automate(paths, stack, assets)
     return dg.Definitions(
-        assets=assets,
+        assets=automation.assets,
+        asset_checks=[*automation.checks, *MODEL_CHECKS],
+        sensors=automation.sensors,
+        schedules=automation.schedules,
+        jobs=automation.jobs,
+        executor=automation.executor,
         resources={
             "warehouse": Warehouse(path=str(paths.warehouse)),
             "landing": Landing(root=str(paths.landing)),
             "dbt": dbt_resource(),
+            "model_store": ModelFolder(root=str(paths.models)),
         },
     )

@@ -29,6 +29,9 @@ class RunSummary:
     assets: list[AssetSummary] = field(default_factory=list)
     checks_passed: int = 0
     checks_failed: list[str] = field(default_factory=list)
+    # A warning-severity check that did not pass: news for a person (a new high-severity
+    # insight), not broken data, so it does not fail `intel demo`.
+    checks_warned: list[str] = field(default_factory=list)
     run_id: str = ""
 
 
@@ -74,10 +77,11 @@ def materialize_all(
             )
         )
     for event in result.get_asset_check_evaluations():
+        name = f"{event.asset_key.to_user_string()}:{event.check_name}"
         if event.passed:
             summary.checks_passed += 1
+        elif event.severity == dg.AssetCheckSeverity.WARN:
+            summary.checks_warned.append(name)
         else:
-            summary.checks_failed.append(
-                f"{event.asset_key.to_user_string()}:{event.check_name}"
-            )
+            summary.checks_failed.append(name)
     return summary

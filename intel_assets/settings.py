@@ -37,6 +37,11 @@ class Paths:
         return self.home / "stack.yaml"
 
     @property
+    def models(self) -> Path:
+        """Every trained model version, kept so that any two can be compared."""
+        return self.home / "models"
+
+    @property
     def ground_truth(self) -> Path:
         """The demo's answer key, kept beside (never inside) the landing folder."""
         return self.home / "demo_truth"

@@ -22,6 +22,7 @@ from intel_assets.settings import DBT_PROJECT_DIR, PROJECT_ROOT
 from intel_assets.sources.catalog import stack_objects
 from intel_assets.stack import load_stack
 from intel_assets.transform.dbt_project import prepared_target, stack_vars
+from intel_assets_tests.demo_summary import check_counts
 
 pytestmark = pytest.mark.slow
 
@@ -69,9 +70,9 @@ def test_the_demo_materializes_every_asset_and_passes_every_check(root, seed):
     expected = {f"raw/{obj.tool}/{obj.name}" for obj in stack_objects(stack)}
     printed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("raw/")}
     assert printed == expected
-    summary = next(line for line in result.stdout.splitlines() if "checks passed" in line)
-    passed, total = summary.split(";")[1].split()[0].split("/")
-    assert passed == total and int(total) > 50, summary
+    total, passed, failed, warned = check_counts(result.stdout)
+    # A warning (a new high-severity insight on the planted demo) is news, not a failure.
+    assert failed == 0 and passed + warned == total > 50, result.stdout[-3000:]
     for name in ("marts/people", "marts/customers", "marts/customer_snapshots",
                  "marts/channel_performance", "identity/identity_map"):
         assert name in printed | {line.split()[0] for line in result.stdout.splitlines()

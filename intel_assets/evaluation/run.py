@@ -19,6 +19,8 @@ import dagster as dg
 from intel_assets.demo.generate import demo_config, generate
 from intel_assets.demo.truth import Truth
 from intel_assets.evaluation.identity_metrics import identity_scores
+from intel_assets.evaluation.insight_metrics import aggregate, insight_scores
+from intel_assets.evaluation.model_metrics import model_scores
 from intel_assets.runner import materialize_all
 from intel_assets.settings import resolve_paths
 from intel_assets.stack import Stack
@@ -40,6 +42,8 @@ def evaluate_seed(stack: Stack, *, seed: int, customers: int, null: bool) -> dic
         result = {"seed": seed, "seconds": round(time.perf_counter() - started, 1)}
         result.update(_identity(paths.warehouse, truth))
         result.update(_marts(paths.warehouse, truth))
+        result["model"] = model_scores(paths.models, paths.warehouse, paths.ground_truth)
+        result.update(_insights(paths.warehouse, truth, null=null))
         return result
 
 
@@ -80,6 +84,12 @@ def _marts(warehouse: Path, truth: Truth) -> dict[str, Any]:
     }
 
 
+def _insights(warehouse: Path, truth: Truth, *, null: bool) -> dict[str, Any]:
+    with connect(warehouse, read_only=True) as con:
+        current = con.execute("SELECT * FROM insights.current").df()
+    return insight_scores(current, truth.patterns, null=null)
+
+
 def evaluate(
     stack: Stack, *, seeds: list[int], customers: int, null: bool
 ) -> dict[str, Any]:
@@ -90,5 +100,8 @@ def evaluate(
         "null": null,
         "seeds": seeds,
         "identity": {k: round(mean(r["identity"][k] for r in per_seed), 5) for k in keys},
+        "model": {k: round(mean(r["model"][k] for r in per_seed), 5)
+                  for k in ("auc", "oracle_auc", "ratio")},
+        **aggregate(per_seed, null=null),
         "per_seed": per_seed,
     }

@@ -7,8 +7,6 @@ import dagster as dg
 from dagster import AssetExecutionContext
 
 from intel_assets.insights.candidate import FAMILIES
-from intel_assets.insights.engine import run_insights
-from intel_assets.insights.report import markdown_table
 from intel_assets.resources import WAREHOUSE_POOL, Warehouse
 
 INSIGHTS = dg.AssetKey(["insights", "insights"])
@@ -39,6 +37,11 @@ def insights(context: AssetExecutionContext, warehouse: Warehouse) -> dg.Materia
     merged and ranked; `insights.current` holds this run's insights and those that resolved
     in it, `insights.history` every run's, `insights.runs` one row per run.
     """
+    # The detectors' statistics (scipy, statsmodels) take seconds to import: every process
+    # that loads the definitions (each run, the code server) would pay that for nothing.
+    from intel_assets.insights.engine import run_insights
+    from intel_assets.insights.report import markdown_table
+
     run_at = datetime.now(UTC).replace(tzinfo=None)
     with warehouse.connection() as con:
         outcome = run_insights(con, run_id=context.run_id, run_at=run_at)

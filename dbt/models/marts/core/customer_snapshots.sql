@@ -37,6 +37,13 @@ people as (
 
 ),
 
+subscriptions as (
+
+    select * from {{ ref('int_subscriptions_identified') }}
+    where customer_id is not null
+
+),
+
 tickets as (
 
     select * from {{ ref('int_support_tickets_identified') }}
@@ -162,6 +169,28 @@ headcount as (
 
 ),
 
+-- The plan, seats and MRR of the subscription that was the account's latest to start
+-- before the snapshot, so an upgrade after it is not seen at it. A subscription is exported
+-- in its latest state: a seat change within one subscription still shows its final count.
+subscription_ranked as (
+
+    select
+        snapshots.customer_id,
+        snapshots.snapshot_at,
+        subscriptions.plan,
+        subscriptions.quantity as seats,
+        subscriptions.mrr,
+        row_number() over (
+            partition by snapshots.customer_id, snapshots.snapshot_at
+            order by subscriptions.started_at desc, subscriptions.subscription_id
+        ) as subscription_rank
+    from snapshots
+    inner join subscriptions
+        on subscriptions.customer_id = snapshots.customer_id
+        and subscriptions.started_at < snapshots.snapshot_at
+
+),
+
 onboarding_tickets as (
 
     select
@@ -212,9 +241,9 @@ select
     coalesce(onboarding_clicks.first_onboarding_click_at < windowed.snapshot_at, false)
         as clicked_onboarding_email,
     survey_ranked.score as latest_survey_score,
-    customers.plan,
-    customers.seats,
-    customers.last_mrr as mrr,
+    subscription_ranked.plan,
+    subscription_ranked.seats,
+    subscription_ranked.mrr,
     customers.acquisition_channel,
     customers.acquisition_campaign,
     customers.industry,
@@ -241,3 +270,7 @@ left join onboarding_tickets
     on onboarding_tickets.customer_id = windowed.customer_id
     and onboarding_tickets.snapshot_at = windowed.snapshot_at
 left join onboarding_clicks on onboarding_clicks.customer_id = windowed.customer_id
+left join subscription_ranked
+    on subscription_ranked.customer_id = windowed.customer_id
+    and subscription_ranked.snapshot_at = windowed.snapshot_at
+    and subscription_ranked.subscription_rank = 1

@@ -71,10 +71,15 @@ def _target(instance) -> list[str]:
 
 
 def _drop_file(landing: Path) -> Path:
-    source = sorted((landing / "stripe").rglob("invoices*.json"))[0]
+    files = sorted((landing / "stripe").rglob("invoices*.json"))
+    earlier = sum("redelivered" in f.name for f in files)
+    source = next(f for f in files if "redelivered" not in f.name)
     target = source.with_name(f"invoices_redelivered_{int(time.time())}.json")
     temporary = target.with_name("." + target.name)
-    temporary.write_text(json.dumps(json.loads(source.read_text()), indent=1))
+    # Trailing newlines differ per drop, so a second run on the same home is new content
+    # again (the loader skips content it has seen, whatever the file's name).
+    text = json.dumps(json.loads(source.read_text()), indent=1) + "\n" * (earlier + 1)
+    temporary.write_text(text)
     temporary.rename(target)  # as a careful exporter does: the file appears whole
     return target
 

@@ -6,8 +6,9 @@ the detectors run their real SQL on them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -120,3 +121,26 @@ def campaign_marts(
                 "mrr::decimal(28, 6) as mrr from customers_in")
     con.unregister("performance_in")
     con.unregister("customers_in")
+
+
+def write_tables(path: Path, tables: Mapping[str, pd.DataFrame]) -> None:
+    """A new DuckDB file holding each frame as `schema.table`, schemas created as needed."""
+    con = duckdb.connect(str(path))
+    try:
+        for schema in sorted({name.split(".")[0] for name in tables}):
+            con.execute(f"create schema if not exists {schema}")
+        for name, frame in tables.items():
+            con.register("frame", frame)
+            con.execute(f"create table {name} as select * from frame")
+            con.unregister("frame")
+    finally:
+        con.close()
+
+
+def detect_in(path: Path, detect: Callable[[duckdb.DuckDBPyConnection], list]) -> list:
+    """Runs a detector on the file read-only, as the asset does, and closes it."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return detect(con)
+    finally:
+        con.close()

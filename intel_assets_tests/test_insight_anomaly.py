@@ -19,6 +19,7 @@ from statsmodels.stats.multitest import multipletests
 from intel_assets.insights import anomaly
 from intel_assets.insights.timeseries import change_point
 from intel_assets_tests.conftest import SEEDS
+from intel_assets_tests.insight_helpers import detect_in, write_tables
 
 ORIGIN = datetime(2025, 1, 5)
 WEEKS = 78
@@ -55,27 +56,16 @@ def build_company(path: Path, *, seed: int, planted: bool, customers: int = 2000
         "acquisition_channel": rng.choice(["google_ads", "organic_search"], customers),
     })
 
-    con = duckdb.connect(str(path))
-    for schema in ("marts", "identified"):
-        con.execute(f"create schema {schema}")
-    for name, frame in (
-        ("marts.customers", customers_frame),
-        ("identified.int_customer_daily_activity", activity),
-        ("identified.int_data_as_of", pd.DataFrame({"as_of_at": [
-            ORIGIN + timedelta(days=7 * WEEKS)]})),
-    ):
-        con.register("frame", frame)
-        con.execute(f"create table {name} as select * from frame")
-        con.unregister("frame")
-    con.close()
+    write_tables(path, {
+        "marts.customers": customers_frame,
+        "identified.int_customer_daily_activity": activity,
+        "identified.int_data_as_of": pd.DataFrame({"as_of_at": [
+            ORIGIN + timedelta(days=7 * WEEKS)]}),
+    })
 
 
 def run_detector(path: Path) -> list:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return anomaly.detect(con)
-    finally:
-        con.close()
+    return detect_in(path, anomaly.detect)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -18,6 +18,7 @@ from statsmodels.stats.multitest import multipletests
 
 from intel_assets.insights import contradiction
 from intel_assets_tests.conftest import SEEDS
+from intel_assets_tests.insight_helpers import detect_in, write_tables
 
 ORIGIN = datetime(2025, 3, 1)
 DAYS = 540
@@ -52,15 +53,13 @@ def build_company(
         "activated_at": pd.to_datetime(activated_at), "mrr": 50.0,
     })
 
-    con = duckdb.connect(str(path))
-    for schema in ("marts", "identified", "intermediate"):
-        con.execute(f"create schema {schema}")
-    _write(con, "marts.customers", frame)
-    _write(con, "identified.int_data_as_of",
-           pd.DataFrame({"as_of_at": [ORIGIN + timedelta(days=DAYS)]}))
+    tables = {
+        "marts.customers": frame,
+        "identified.int_data_as_of": pd.DataFrame({"as_of_at": [ORIGIN + timedelta(days=DAYS)]}),
+    }
     if with_ads:
-        _write(con, "intermediate.int_ads__spend", _ad_days(rng, frame, planted))
-    con.close()
+        tables["intermediate.int_ads__spend"] = _ad_days(rng, frame, planted)
+    write_tables(path, tables)
 
 
 def _ad_days(rng: np.random.Generator, customers: pd.DataFrame, planted: bool) -> pd.DataFrame:
@@ -84,18 +83,8 @@ def _ad_days(rng: np.random.Generator, customers: pd.DataFrame, planted: bool) -
     return pd.concat(rows, ignore_index=True)
 
 
-def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    con.register("frame", frame)
-    con.execute(f"create table {name} as select * from frame")
-    con.unregister("frame")
-
-
 def run_detector(path: Path) -> list:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return contradiction.detect(con)
-    finally:
-        con.close()
+    return detect_in(path, contradiction.detect)
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -48,20 +48,26 @@ def _normalised(values: pd.Series) -> pd.Series:
     return values.astype("string").str.strip().str.lower()
 
 
-def identity_scores(truth: pd.DataFrame, identity_map: pd.DataFrame) -> dict[str, PairScores]:
-    """Scores people and accounts. Identifiers are matched on (source, value), values
-    compared case-insensitively since staging lower-cases emails."""
+def matched_identifiers(truth: pd.DataFrame, identity_map: pd.DataFrame) -> pd.DataFrame:
+    """Each answer-key identifier beside the pipeline's person and customer for it, matched
+    on (source, value); values compared case-insensitively since staging lower-cases
+    emails. Identifiers the pipeline did not map get nulls."""
     predicted = identity_map.assign(_value=_normalised(identity_map["value"]))
     predicted = predicted.drop_duplicates(["source", "_value"])
     keyed = truth.assign(_value=_normalised(truth["identifier"])).drop_duplicates(
         ["source", "_value"]
     )
-    joined = keyed.merge(
+    return keyed.merge(
         predicted[["source", "_value", "person_id", "customer_id"]],
         on=["source", "_value"],
         how="left",
         suffixes=("_true", ""),
     )
+
+
+def identity_scores(truth: pd.DataFrame, identity_map: pd.DataFrame) -> dict[str, PairScores]:
+    """Scores people and accounts over every identifier of the answer key."""
+    joined = matched_identifiers(truth, identity_map)
     people = joined[joined["person_id_true"].notna()]
     accounts = joined[joined["account_id"].notna()]
     return {

@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from intel_assets.demo.truth import Truth
+from intel_assets.evaluation.identity_metrics import matched_identifiers
 from intel_assets.model.versions import ModelStore
 from intel_assets.warehouse import connect
 
@@ -22,13 +23,8 @@ from intel_assets.warehouse import connect
 def true_accounts(truth: Truth, identity_map: pd.DataFrame) -> pd.Series:
     """The true account of each pipeline customer: the account most of its identifiers
     belong to in the answer key."""
-    keyed = truth.table("identities").assign(
-        _value=lambda d: d["identifier"].astype("string").str.strip().str.lower()
-    )
-    mapped = identity_map[identity_map["customer_id"].notna()].assign(
-        _value=lambda d: d["value"].astype("string").str.strip().str.lower()
-    )
-    joined = keyed.merge(mapped[["source", "_value", "customer_id"]], on=["source", "_value"])
+    joined = matched_identifiers(truth.table("identities"), identity_map)
+    joined = joined[joined["customer_id"].notna() & joined["account_id"].notna()]
     votes = joined.groupby(["customer_id", "account_id"]).size().rename("n").reset_index()
     votes = votes.sort_values(["customer_id", "n", "account_id"], ascending=[True, False, True])
     return votes.drop_duplicates("customer_id").set_index("customer_id")["account_id"]
@@ -40,7 +36,7 @@ def model_scores(models: Path, warehouse: Path, truth_folder: Path) -> dict[str,
     horizon = int(model.metadata["horizon_days"])
     with connect(warehouse, read_only=True) as con:
         identity_map = con.execute(
-            "SELECT source, value, customer_id FROM identity.identity_map"
+            "SELECT source, value, person_id, customer_id FROM identity.identity_map"
         ).df()
 
     truth = Truth(truth_folder)

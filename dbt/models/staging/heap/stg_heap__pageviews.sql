@@ -25,16 +25,6 @@ select
     path,
     nullif(trim(query), '') as query,
     title,
-    platform,
-    device_type,
-    country,
-    browser,
-    nullif(trim(referrer), '') as referrer,
-    landing_page,
-    nullif(trim(landing_page_query), '') as landing_page_query,
-    nullif(trim(utm_source), '') as utm_source,
-    nullif(trim(utm_medium), '') as utm_medium,
-    nullif(trim(utm_campaign), '') as utm_campaign,
-    nullif(trim(workspace_id), '') as workspace_id,
+    {{ heap_session_columns() }},
     _loaded_at
 from latest

@@ -98,6 +98,7 @@ def _model_metadata(
         "horizon_days": int(meta["horizon_days"]),
         "calibration": meta["calibration"],
         "train_rows": int(meta["train_rows"]),
+        "purged_rows": int(meta.get("purged_rows", 0)),
         "validation_rows": int(meta["validation_rows"]),
         "validation_period": f"{meta['validation_start']} to {meta['validation_end']}",
         "best_iteration": int(meta["best_iteration"]),

@@ -1,8 +1,9 @@
 """From `marts.customer_snapshots` to a calibrated, measured churn model, in steps.
 
-Split in time, train LightGBM with early stopping on the validation snapshots, calibrate on
-those same held-out rows, and report every figure from probabilities cross-fitted across
-customers, so that no reported calibration figure comes from a calibrator that saw the row.
+Split in time (training rows end, label windows included, where validation begins), train
+LightGBM with early stopping on the validation snapshots, calibrate on those same held-out
+rows, and report every figure from probabilities cross-fitted across customers, so that no
+reported calibration figure comes from a calibrator that saw the row.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def fit_churn_model(
         raise ValueError(f"calibration must be one of {METHODS}, got {calibration!r}")
     label, closed = label_column(horizon_days), window_closed_column(horizon_days)
     frame = with_history(snapshots)
-    split = time_split(frame, window_closed=closed, validation_fraction=validation_fraction)
+    split = time_split(frame, window_closed=closed, horizon_days=horizon_days,
+                       validation_fraction=validation_fraction)
     spec = FeatureSpec.learn(split.train, snapshot_feature_columns(frame.columns))
 
     train_x, valid_x = spec.matrix(split.train), spec.matrix(split.validation)
@@ -97,6 +99,7 @@ def fit_churn_model(
         "train_start": str(pd.Timestamp(split.train["snapshot_at"].min()).date()),
         "train_end": str(split.train_end.date()),
         "train_rows": len(split.train),
+        "purged_rows": split.purged_rows,
         "validation_rows": len(split.validation),
         "best_iteration": trained.best_iteration,
         "params": dict(trained.params),

@@ -50,7 +50,8 @@ def customers_frame(
 
 
 def write_customer_marts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
-    """marts.customers, the early product activity and as-of date the attribute frame reads."""
+    """marts.customers, one subscription each, the early product activity and the as-of date
+    the attribute frame reads."""
     for schema in ("marts", "identified"):
         con.execute(f"create schema if not exists {schema}")
     customers = frame.drop(columns=["integration_connected"])
@@ -79,6 +80,12 @@ def write_customer_marts(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) ->
         from activity_in
     """)
     con.unregister("activity_in")
+    con.execute("""
+        create or replace table identified.int_subscriptions_identified as
+        select customer_id, customer_id || '-1' as subscription_id, plan,
+               started_at::timestamp as started_at
+        from marts.customers
+    """)
     con.execute("""
         create or replace table identified.int_survey_responses_identified (
             customer_id varchar, score bigint, responded_at timestamp, survey_type varchar)

@@ -91,3 +91,25 @@ def test_attributes_are_taken_at_the_landmark_not_at_the_end(warehouse):
     adopted_early = frame.set_index("customer_id")["integration_connected"]
     assert (attributes["adopted_integration_connected_early"]
             == adopted_early.reindex(attributes.index)).all()
+
+
+def test_the_plan_is_the_one_held_at_the_landmark(warehouse):
+    frame = customers_frame(SEEDS[0], 200)
+    write_customer_marts(warehouse, frame)
+    warehouse.execute("""
+        delete from identified.int_subscriptions_identified;
+        insert into identified.int_subscriptions_identified
+        select customer_id, customer_id || '-a', 'business', started_at from marts.customers
+        union all
+        select customer_id, customer_id || '-b', 'team', started_at + interval 10 day
+        from marts.customers
+        union all
+        select customer_id, customer_id || '-c', plan, started_at + interval 100 day
+        from marts.customers
+    """)
+
+    attributes = load_attribute_frame(warehouse).frame
+
+    assert len(attributes) > 100
+    assert (attributes["plan"] == "team").all()
+    assert (frame["plan"] != "team").any()

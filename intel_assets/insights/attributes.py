@@ -10,10 +10,10 @@ or started less than LANDMARK_DAYS before the data ends, are outside the frame.
 Each attribute is tagged with the tool family it comes from, so a segment can say which
 slices had to be joined to see it.
 
-Two attributes are not yet taken at the landmark: `plan` is the latest subscription's plan
-and `region` the CRM's current country, so a customer who changed plan after the landmark
-is segmented by its later plan; that can lend a plan a little of the churn of those who
-downgraded before leaving, until billing history by date is read here.
+`plan` is the plan of the latest subscription started by the landmark, so a downgrade
+before leaving does not lend the lower plan its churn. `region` is the CRM's current
+country: CRM exports hold each account's current record only, so a customer that moved
+after the landmark is segmented by where it is now.
 """
 
 from __future__ import annotations
@@ -87,6 +87,15 @@ early_activity as (
     where a.activity_date < c.landmark_at
     group by a.customer_id
 ),
+landmark_plan as (
+    select
+        s.customer_id,
+        first(s.plan order by s.started_at desc, s.subscription_id desc) as plan
+    from identified.int_subscriptions_identified as s
+    inner join customers as c on c.customer_id = s.customer_id
+    where s.started_at <= c.landmark_at
+    group by s.customer_id
+),
 early_survey as (
     select
         s.customer_id,
@@ -103,7 +112,7 @@ select
     coalesce(c.mrr, 0)::double as mrr,
     coalesce(c.last_mrr, c.mrr, 0)::double as last_mrr,
     c.acquisition_channel,
-    c.plan,
+    coalesce(p.plan, c.plan) as plan,
     c.industry,
     c.region,
     coalesce(e.is_activated_early, false) as is_activated_early,
@@ -126,6 +135,7 @@ from customers as c
 cross join as_of
 left join early_activity as e on e.customer_id = c.customer_id
 left join early_survey as s on s.customer_id = c.customer_id
+left join landmark_plan as p on p.customer_id = c.customer_id
 where c.landmark_at <= coalesce(c.churned_at, as_of.as_of_at)
 """
 

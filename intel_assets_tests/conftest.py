@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,27 @@ from intel_assets.sources.loader import LoadReport, load_object
 
 SEEDS = (3, 11)
 SMALL_DEMO = 400
+_OWN_BASETEMP = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each run gets its own temporary root unless `--basetemp` names one.
+
+    pytest's default root is shared by every run of one user and keeps only the newest few
+    runs, so two runs on one machine (CI beside a developer) delete each other's demo homes
+    mid-test. A run that passes (or collects nothing) removes its root; a failing one leaves
+    it for inspection.
+    """
+    if config.option.basetemp is None:
+        root = Path(tempfile.mkdtemp(prefix="intel-assets-tests-"))
+        config.option.basetemp = str(root)
+        config.stash[_OWN_BASETEMP] = root
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    root = session.config.stash.get(_OWN_BASETEMP, None)
+    if root is not None and exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED):
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @dataclass

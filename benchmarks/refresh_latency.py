@@ -2,10 +2,13 @@
 
 With the real daemon and webserver (`intel ui`, a process group on 127.0.0.1), drops one
 re-exported file into one landing folder and waits until the target asset has a newer
-materialization, then reads the Dagster event log to say where the time went: sensor
-pickup, queueing and process start of each run, and the steps by layer (raw, dbt staging
-and intermediate, identity, dbt marts, model scoring, insights, checks). The figures are
-printed, and as JSON on the last line.
+materialization, then reads the Dagster event log to say where the time went, in segments
+that add up to the latency: the sensors noticing (the landing file, then the raw load),
+and for each of the two runs its time queued, its process start (a new Python process
+importing Dagster, then the definitions), its setup, its steps (by layer: raw, dbt staging
+and intermediate, identity, dbt marts, model scoring, insights, checks) and its teardown.
+The figures are printed with the load average and whether Python found its bytecode
+compiled, and as JSON on the last line.
 
     .venv/bin/python benchmarks/refresh_latency.py --customers 10000 --seed 5
 
@@ -103,48 +106,71 @@ def _wait_idle(instance, seconds: float = 600) -> None:
     raise TimeoutError("the instance never became idle")
 
 
-def _breakdown(instance, dropped_at: float) -> dict:
-    """Where the time went, from the runs created after the drop."""
+def _breakdown(instance, dropped_at: float, target: list[str]) -> dict:
+    """Where the time went, from the event log: the chain of runs from the landing run to the
+    run that materialized the target, each cut into queueing, process start (a new Python
+    process importing Dagster, then the definitions), run setup, steps by stage and teardown,
+    and the gaps between them (the sensors noticing). The segments add up to the latency."""
     import dagster as dg
-    from dagster._core.events import DagsterEventType
 
+    latest = instance.fetch_materializations(dg.AssetKey(target), limit=1).records[0]
     after = datetime.fromtimestamp(dropped_at, UTC)
     records = sorted(instance.get_run_records(dg.RunsFilter(created_after=after)),
                      key=lambda r: r.create_timestamp.timestamp())
+    chain = [r for r in records if r.dagster_run.tags.get("intel/trigger") == "landing"][:1]
+    chain += [r for r in records if r.dagster_run.run_id == latest.run_id]
+
+    segments: dict[str, float] = {}
     stages: dict[str, float] = {name: 0.0 for name, _ in STAGES}
     stages["checks and other steps"] = 0.0
-    runs, waits = [], {"sensor pickup": 0.0, "between runs (automation pickup)": 0.0,
-                       "queued": 0.0, "run process start": 0.0, "run teardown": 0.0}
-    previous_end = None
-    for record in records:
-        run = record.dagster_run
+    runs, cursor = [], dropped_at
+    for index, record in enumerate(chain):
+        gap = "sensor pickup (landing)" if index == 0 else "automation pickup (refresh)"
         created = record.create_timestamp.timestamp()
-        if previous_end is None:
-            waits["sensor pickup"] += created - dropped_at
-        else:
-            waits["between runs (automation pickup)"] += max(0.0, created - previous_end)
-        starts, first_step, last_step = {}, None, None
-        for entry in instance.all_logs(run.run_id, of_type={DagsterEventType.STEP_START,
-                                                            DagsterEventType.STEP_SUCCESS,
-                                                            DagsterEventType.STEP_FAILURE}):
-            step = entry.dagster_event.step_key
-            if entry.dagster_event.event_type == DagsterEventType.STEP_START:
-                starts[step] = entry.timestamp
-                first_step = first_step or entry.timestamp
-            elif step in starts:
-                stages[_stage(step)] += entry.timestamp - starts[step]
-                last_step = entry.timestamp
-        if record.start_time and first_step:
-            waits["queued"] += record.start_time - created
-            waits["run process start"] += first_step - record.start_time
-        if record.end_time and last_step:
-            waits["run teardown"] += record.end_time - last_step
-        previous_end = record.end_time or previous_end
-        runs.append({"run_id": run.run_id[:8], "trigger": run.tags.get("intel/trigger", ""),
-                     "status": run.status.value, "steps": len(starts),
-                     "seconds": round((record.end_time or time.time()) - created, 1)})
-    return {"stages": {k: round(v, 1) for k, v in stages.items()},
-            "overheads": {k: round(v, 1) for k, v in waits.items()}, "runs": runs}
+        segments[gap] = segments.get(gap, 0.0) + created - cursor
+        marks, steps = _run_marks(instance, record.dagster_run.run_id, stop=latest.timestamp)
+        cursor = created
+        for name, at in marks:
+            segments[name] = segments.get(name, 0.0) + at - cursor
+            cursor = at
+        for step, seconds in steps.items():
+            stages[_stage(step)] += seconds
+        runs.append({"run_id": record.dagster_run.run_id[:8],
+                     "trigger": record.dagster_run.tags.get("intel/trigger", ""),
+                     "status": record.dagster_run.status.value, "steps": len(steps),
+                     "seconds": round(cursor - created, 1)})
+    others = [r for r in records if r not in chain and r.start_time
+              and r.start_time < latest.timestamp]
+    return {"segments": {k: round(v, 1) for k, v in segments.items()},
+            "stages": {k: round(v, 1) for k, v in stages.items()}, "runs": runs,
+            "other_runs_started_before_target": len(others), "target_run_id": latest.run_id}
+
+
+def _run_marks(instance, run_id: str, *, stop: float) -> tuple[list, dict[str, float]]:
+    """A run's milestones up to `stop`, as (name of the segment ending there, time), and the
+    seconds of each step started by then (a step still running at `stop` counts to it)."""
+    events = [(entry.timestamp, entry.dagster_event) for entry in instance.all_logs(run_id)
+              if entry.dagster_event is not None and entry.timestamp <= stop + 1e-6]
+
+    def first(kind: str, text: str = "") -> float | None:
+        return next((at for at, event in events if event.event_type_value == kind
+                     and text in (event.message or "")), None)
+
+    starts = {e.step_key: at for at, e in events if e.event_type_value == "STEP_START"}
+    ends = {e.step_key: at for at, e in events
+            if e.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE")}
+    steps = {key: ends.get(key, stop) - at for key, at in starts.items()}
+    last_step = max([*ends.values(), *([stop] if set(starts) - set(ends) else [])],
+                    default=None)
+    candidates = [
+        ("queued", first("PIPELINE_STARTING")),
+        ("run process start (Python, Dagster)", first("ENGINE_EVENT", "Started process")),
+        ("run process start (definitions)", first("PIPELINE_START")),
+        ("run setup (resources, plan)", min(starts.values(), default=None)),
+        ("steps", last_step),
+        ("run teardown", first("PIPELINE_SUCCESS") or first("PIPELINE_FAILURE")),
+    ]
+    return [(name, at) for name, at in candidates if at is not None], steps
 
 
 def _stage(step: str) -> str:
@@ -152,6 +178,30 @@ def _stage(step: str) -> str:
         if step.startswith(prefixes) and not step.endswith(("_check", "_fresh")):
             return name
     return "checks and other steps"
+
+
+def _wait_finished(instance, run_id: str, seconds: float = 180) -> None:
+    """Until the run that materialized the target has finished its remaining checks, so that
+    stopping the UI does not interrupt it and leave a failed run for the next measurement."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        run = instance.get_run_by_id(run_id)
+        if run is None or run.is_finished:
+            return
+        time.sleep(1)
+
+
+def _bytecode() -> str:
+    """Whether the processes a refresh starts find Dagster compiled: without bytecode every
+    run process compiles Dagster, dbt and pandas from source, seconds per process."""
+    import importlib.util
+
+    origin = importlib.util.find_spec("dagster").origin
+    if Path(importlib.util.cache_from_source(origin)).exists():
+        return "compiled"
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return "not compiled (PYTHONDONTWRITEBYTECODE is set: every process compiles)"
+    return "not compiled yet (the first processes write it)"
 
 
 def main() -> None:
@@ -173,6 +223,7 @@ def main() -> None:
     ui = start_ui(home, log_path=home / "benchmark-ui.log")
     try:
         _wait_idle(instance)
+        load_before = os.getloadavg()[0]
         before = _latest(instance, target)
         dropped_at = time.time()
         dropped = _drop_file(home / "landing")
@@ -182,20 +233,32 @@ def main() -> None:
                 raise SystemExit(f"no newer {'/'.join(target)} within {args.timeout}s")
             time.sleep(0.5)
         seconds = (_latest(instance, target) or 0) - dropped_at
-        breakdown = _breakdown(instance, dropped_at)
+        load_after = os.getloadavg()[0]
+        breakdown = _breakdown(instance, dropped_at, target)
+        _wait_finished(instance, breakdown["target_run_id"])
     finally:
         ui.stop()
 
-    print(f"\n{'/'.join(target)} newer {seconds:.1f}s after the file landed "
-          f"({args.customers:,} customers; target under 60 s)")
-    for name, value in {**breakdown["overheads"], **breakdown["stages"]}.items():
-        print(f"  {name:<36} {value:6.1f}s")
+    what = f"home {home}" if args.home else f"{args.customers:,} customers, seed {args.seed}"
+    print(f"\n{'/'.join(target)} newer {seconds:.1f}s after the file landed ({what}; "
+          f"target under 60 s)")
+    print(f"  load average {load_before:.2f} at the drop, {load_after:.2f} at the end; "
+          f"bytecode: {_bytecode()}")
+    for name, value in breakdown["segments"].items():
+        print(f"  {name:<40} {value:6.1f}s")
+    print("  of the steps, by stage:")
+    for name, value in breakdown["stages"].items():
+        print(f"    {name:<38} {value:6.1f}s")
     for run in breakdown["runs"]:
         print(f"  run {run['run_id']} {run['trigger']:<11} {run['status']:<8} "
               f"{run['steps']:>3} steps {run['seconds']:6.1f}s")
+    if breakdown["other_runs_started_before_target"]:
+        print(f"  {breakdown['other_runs_started_before_target']} other run(s) went first")
     print(json.dumps({"benchmark": "refresh_latency", "target": "/".join(target),
-                      "customers": args.customers, "seed": None if args.home else args.seed,
-                      "seconds": round(seconds, 1), **breakdown}))
+                      "customers": None if args.home else args.customers,
+                      "seed": None if args.home else args.seed, "seconds": round(seconds, 1),
+                      "load": [round(load_before, 2), round(load_after, 2)],
+                      "bytecode": _bytecode(), **breakdown}))
 
 
 if __name__ == "__main__":

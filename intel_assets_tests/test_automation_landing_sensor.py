@@ -11,7 +11,12 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from intel_assets.automation.landing_sensor import landing_sensor, read_cursor
+from intel_assets.automation.landing_sensor import (
+    landing_sensor,
+    read_cursor,
+    scan_settled,
+    watched_objects,
+)
 from intel_assets.stack import parse_stack
 
 STACK = parse_stack({"product": "none", "ads": [], "crm": "none", "support": "none",
@@ -20,6 +25,7 @@ INVOICES = dg.AssetKey(["raw", "stripe", "invoices"])
 CUSTOMERS = dg.AssetKey(["raw", "stripe", "customers"])
 SURVEY = dg.AssetKey(["raw", "survey", "responses"])
 SETTLE = 2.0
+WAIT_SETTLE = 1.0  # the in-tick wait tests sleep this long
 
 
 @pytest.fixture
@@ -135,3 +141,50 @@ def test_a_vanished_folder_or_file_is_not_an_error(landing, instance):
     result, cursor = _tick(sensor, instance, None)
 
     assert result.run_requests == [] and read_cursor(cursor) == {}
+
+
+# A tick that finds a file about to settle waits for it, so the file loads on that tick
+# instead of the next one 5 s later; a file written to during the wait is still left until it
+# has been untouched for the settle time.
+
+def test_a_file_about_to_settle_loads_on_the_same_tick(tmp_path: Path, instance):
+    landing = tmp_path / "landing"
+    sensor = landing_sensor(STACK, landing, settle_seconds=WAIT_SETTLE, wait_seconds=WAIT_SETTLE)
+    _, cursor = _tick(sensor, instance, None)
+    _write(landing / "stripe" / "invoices" / "invoices_1.json", '{"data": [1]}', age=0)
+
+    started = time.monotonic()
+    result, _ = _tick(sensor, instance, cursor)
+
+    assert [set(r.asset_selection) for r in result.run_requests] == [{INVOICES}]
+    assert time.monotonic() - started >= WAIT_SETTLE * 0.9
+
+
+def test_a_file_written_to_during_the_wait_is_left_to_a_later_tick(tmp_path: Path):
+    landing = tmp_path / "landing"
+    path = _write(landing / "stripe" / "invoices" / "invoices_1.json", '{"data": [', age=0)
+    watched = watched_objects(STACK, landing)
+    waits: list[float] = []
+
+    def writer_keeps_writing(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+        _write(path, '{"data": [1, 2', age=0)
+
+    found = scan_settled(watched, {}, loaded_before={}, settle_seconds=WAIT_SETTLE,
+                         wait_seconds=WAIT_SETTLE, sleep=writer_keeps_writing)
+
+    assert len(waits) == 1 and 0 < waits[0] <= WAIT_SETTLE
+    assert found.new_files == {} and found.settling == [str(path)]
+
+
+def test_a_file_further_from_settling_than_the_wait_is_not_waited_for(tmp_path: Path):
+    landing = tmp_path / "landing"
+    path = _write(landing / "stripe" / "invoices" / "invoices_1.json", '{"data": [1]}', age=0)
+    waits: list[float] = []
+
+    found = scan_settled(watched_objects(STACK, landing), {}, loaded_before={},
+                         settle_seconds=10 * WAIT_SETTLE, wait_seconds=WAIT_SETTLE,
+                         sleep=waits.append)
+
+    assert waits == [] and found.settling == [str(path)]

@@ -52,10 +52,17 @@ class ParentsNewerCondition(dg.AutomationCondition[dg.AssetKey]):
         parents = _materializable_parents(context.asset_graph, context.key)
         newest_parent = max((i for i in map(_materialized_id(queryer), parents) if i),
                             default=None)
-        own = latest_attempt_id(context.asset_graph_view.instance, context.key,
-                                materialized=_materialized_id(queryer)(context.key))
+        materialized = _materialized_id(queryer)(context.key)
 
-        stale = newest_parent is not None and (own is None or newest_parent > own)
+        # A planned run can only make the asset's own attempt later, so it is looked up (one
+        # event-log query per asset, most of an evaluation's cost) only when the asset's
+        # materialization alone would leave it stale: on most ticks, for no asset at all.
+        stale = newest_parent is not None and (materialized is None
+                                               or newest_parent > materialized)
+        if stale:
+            own = latest_attempt_id(context.asset_graph_view.instance, context.key,
+                                    materialized=materialized)
+            stale = own is None or newest_parent > own
         subset = context.candidate_subset if stale else context.get_empty_subset()
         return dg.AutomationResult(context, true_subset=subset)
 
@@ -152,11 +159,13 @@ def automated_keys(assets: Iterable[dg.AssetsDefinition]) -> list[dg.AssetKey]:
 
 
 def refresh_sensor(
-    assets: Sequence[dg.AssetsDefinition], *, interval_seconds: int = 5
+    assets: Sequence[dg.AssetsDefinition], *, interval_seconds: int = 1
 ) -> dg.AutomationConditionSensorDefinition:
     """Evaluates the refresh condition in the code server (it is a condition of this
-    project, which the daemon cannot evaluate itself) every few seconds; the implicit
-    sensor's fixed 30 s would dominate refresh latency."""
+    project, which the daemon cannot evaluate itself) on every loop of the automation
+    daemon, which runs every 5 s; the implicit sensor's fixed 30 s would dominate refresh
+    latency. An interval of exactly 5 s would skip a loop whenever the previous evaluation
+    started a moment late, so a refresh would wait 10 s to be noticed."""
     return code_server_automation_sensor(
         "refresh_downstream",
         target=dg.AssetSelection.assets(*automated_keys(assets)).without_checks(),

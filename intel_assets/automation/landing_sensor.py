@@ -11,6 +11,11 @@ The cursor remembers every file seen (size, modification time and content hash),
   rows are counted twice. Exporters that write under a temporary name (a leading dot or a
   `.tmp`/`.part` suffix, ignored here) and rename when done avoid that entirely.
 
+A tick that finds a file a moment short of settling waits those seconds (up to
+`wait_seconds`) and looks again, rather than leaving the file to the next tick: the daemon
+evaluates sensors at most every 5 s, so that wait would otherwise add up to 5 s to every
+refresh.
+
 On its first tick the sensor has no cursor; a file last modified before the start of the
 run that produced its raw asset's latest materialization was there when that run loaded,
 so it is recorded without triggering. The sensor never opens the warehouse: DuckDB admits
@@ -22,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +39,10 @@ from intel_assets.stack import Stack
 
 SENSOR_NAME = "landing_files"
 DEFAULT_SETTLE_SECONDS = 3.0
-DEFAULT_INTERVAL_SECONDS = 5
+# The daemon's sensor loop runs every 5 s. An interval below that has every loop evaluate
+# this sensor; an interval of exactly 5 s skips a loop whenever the previous tick started
+# a moment late, so a new file would wait 10 s.
+DEFAULT_INTERVAL_SECONDS = 1
 IN_PROGRESS_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".filepart")
 HASH_CHARS = 32  # half a SHA-256: collisions stay out of reach, the cursor stays small
 
@@ -152,6 +160,42 @@ def _settled_change(
         return None
 
 
+def scan_settled(
+    watched: Sequence[WatchedObject],
+    seen: Mapping[str, SeenFile],
+    *,
+    loaded_before: Mapping[dg.AssetKey, float],
+    settle_seconds: float,
+    wait_seconds: float,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Scan:
+    """`scan`, waiting within the tick for files that settle within `wait_seconds`. A file
+    written to while the tick waits is still settling afterwards and is left to a later tick."""
+    found = scan(watched, seen, loaded_before=loaded_before, settle_seconds=settle_seconds,
+                 now=clock())
+    remaining = _seconds_to_settle(found.settling, settle_seconds, clock())
+    if remaining is None or remaining > wait_seconds:
+        return found
+
+    sleep(remaining)
+    return scan(watched, seen, loaded_before=loaded_before, settle_seconds=settle_seconds,
+                now=clock())
+
+
+def _seconds_to_settle(paths: Sequence[str], settle_seconds: float, now: float) -> float | None:
+    """How long until every file in `paths` has been untouched for `settle_seconds`, if it
+    is not touched again; None when none of them is still there."""
+    remaining = None
+    for path in paths:
+        try:
+            left = Path(path).stat().st_mtime_ns / 1e9 + settle_seconds - now
+        except FileNotFoundError:
+            continue
+        remaining = max(remaining or 0.0, left)
+    return remaining
+
+
 def _latest_load_starts(
     instance: dg.DagsterInstance, keys: Sequence[dg.AssetKey]
 ) -> dict[dg.AssetKey, float]:
@@ -203,10 +247,12 @@ def landing_sensor(
     landing_root: Path,
     *,
     settle_seconds: float = DEFAULT_SETTLE_SECONDS,
+    wait_seconds: float = 0.0,
     interval_seconds: int = DEFAULT_INTERVAL_SECONDS,
     ride_along: Mapping[dg.AssetKey, Sequence[dg.AssetCheckKey]] | None = None,
 ) -> dg.SensorDefinition:
-    """The sensor watching every landing folder of the stack."""
+    """The sensor watching every landing folder of the stack; with `wait_seconds` 0 a tick
+    never waits, and a file still settling is left to a later tick."""
     watched = watched_objects(stack, landing_root)
     keys = [w.key for w in watched]
 
@@ -220,8 +266,8 @@ def landing_sensor(
     def _landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         seen = read_cursor(context.cursor)
         loaded_before = {} if seen else _latest_load_starts(context.instance, keys)
-        found = scan(watched, seen, loaded_before=loaded_before,
-                     settle_seconds=settle_seconds, now=time.time())
+        found = scan_settled(watched, seen, loaded_before=loaded_before,
+                             settle_seconds=settle_seconds, wait_seconds=wait_seconds)
 
         if found.settling:
             context.log.info(f"{len(found.settling)} file(s) still being written, e.g. "

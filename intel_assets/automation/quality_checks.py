@@ -11,8 +11,12 @@ check, so its suites stay out of the refresh runs: each suite carries its own au
 condition (run when its asset changed since the suite last ran) and the sensor that
 evaluates it launches its runs at a lower queue priority than refreshes. A suite's verdict
 therefore arrives a run after the data it judges; the daily rebuild and `intel demo` run
-every check in the same run as its asset. Suites read the warehouse, so they hold the
-`warehouse` pool like any step that opens it.
+every check in the same run as its asset. Priority orders only runs queued together: a
+suite requested in the seconds between a load and the refresh sensor's next look would
+take the single run slot first and hold the refresh back by its whole run, so a suite also
+waits, up to `REFRESH_FIRST_SECONDS`, until the refresh of its asset's children has been
+requested. Suites read the warehouse, so they hold the `warehouse` pool like any step that
+opens it.
 """
 
 
@@ -21,6 +25,7 @@ from collections.abc import Iterable, Sequence
 
 import dagster as dg
 
+from intel_assets.automation.conditions import latest_attempt_id
 from intel_assets.automation.config import AutomationConfig
 from intel_assets.automation.expectations import (
     MART_SUITES,
@@ -42,6 +47,7 @@ INSIGHTS_TABLE = "insights.current"
 SAMPLE_ROWS = 50_000  # per suite: enough for every expectation, bounded in time
 SUITE_RUN_TAGS = {"dagster/priority": "-1", "intel/trigger": "quality"}
 FRESHNESS_CRON = "0 * * * *"
+REFRESH_FIRST_SECONDS = 60.0
 
 
 class CheckBehindAssetCondition(dg.AutomationCondition[dg.AssetCheckKey]):
@@ -70,8 +76,28 @@ class CheckBehindAssetCondition(dg.AutomationCondition[dg.AssetCheckKey]):
         behind = materialized is not None and (
             checked_at is None or checked_at < materialized.timestamp
         )
+        if behind and _refresh_pending(context, key.asset_key, record.asset_entry):
+            behind = False
         subset = context.candidate_subset if behind else context.get_empty_subset()
         return dg.AutomationResult(context, true_subset=subset)
+
+
+def _refresh_pending(context: dg.AutomationContext, key: dg.AssetKey, entry) -> bool:
+    """Whether a child of the asset that follows it automatically has neither materialized
+    nor been planned since the asset's latest materialization, which is at most
+    `REFRESH_FIRST_SECONDS` old (a child blocked for another reason does not hold the suite
+    back for longer)."""
+    if time.time() - entry.last_materialization.timestamp > REFRESH_FIRST_SECONDS:
+        return False
+    graph = context.asset_graph
+    children = [child for child in graph.get(key).child_keys
+                if graph.has(child) and graph.get(child).automation_condition is not None]
+    instance = context.asset_graph_view.instance
+    for child in children:
+        attempt = latest_attempt_id(instance, child)
+        if attempt is None or attempt < entry.last_materialization_storage_id:
+            return True
+    return False
 
 
 def suite_condition() -> dg.AutomationCondition:

@@ -16,7 +16,7 @@ from intel_assets.automation.conditions import (
     with_refresh_automation,
 )
 from intel_assets.automation.config import AutomationConfig, config_path, load_config
-from intel_assets.automation.landing_sensor import landing_sensor
+from intel_assets.automation.landing_sensor import DEFAULT_SETTLE_SECONDS, landing_sensor
 from intel_assets.automation.quality_checks import (
     SUITE_RUN_TAGS,
     freshness_checks,
@@ -60,7 +60,8 @@ def automate(paths: Paths, stack: Stack, assets: Sequence[dg.AssetsDefinition]) 
     ride_along = {key.asset_key: [key] for check in fresh for key in check.check_keys}
     jobs, schedules = jobs_and_schedules(automated)
     sensors = [
-        landing_sensor(stack, paths.landing, ride_along=ride_along),
+        landing_sensor(stack, paths.landing, wait_seconds=DEFAULT_SETTLE_SECONDS,
+                       ride_along=ride_along),
         refresh_sensor(automated),
         code_server_automation_sensor(
             QUALITY_SENSOR,

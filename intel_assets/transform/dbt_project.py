@@ -3,6 +3,10 @@
 Models of tools outside the stack are disabled through the `intel_tools` variable, so the
 manifest depends on the stack: it is parsed once per (stack, project files) into its own
 target folder and reused until either changes. `dbt parse` runs offline.
+
+Runs invoke dbt with a target folder of their installation's own: dbt's partial parsing
+keys its saved state on the connection settings, the warehouse path among them, so homes
+sharing one target folder would make each other's next run parse the whole project again.
 """
 
 
@@ -11,9 +15,10 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
@@ -23,10 +28,14 @@ from dagster_dbt import (
     DbtCliResource,
     dbt_assets,
 )
+from dagster_dbt.compat import DBT_PYTHON_VERSION
 
 from intel_assets.resources import WAREHOUSE_POOL
 from intel_assets.settings import DBT_PROJECT_DIR, ENV_WAREHOUSE, Paths
 from intel_assets.stack import Stack
+
+if TYPE_CHECKING:
+    from packaging.version import Version
 
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 BEFORE_IDENTITY = "resource_type:seed intel_assets.staging intel_assets.intermediate"
@@ -91,25 +100,48 @@ def _dbt_executable() -> Path:
     return Path(sys.executable).with_name("dbt")
 
 
+class ProjectDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource without the work it does before each dbt call that this
+    project never uses: on 2 cores that work costs more than building a refresh's models.
+
+    dagster-dbt learns the dbt version by running `dbt --version`, a new process importing
+    dbt that also asks PyPI for the latest release (2-4 s per run, and a network call at run
+    time); the executable here is this environment's own, so its version is that of the
+    dbt-core this interpreter imports. It also opens a dbt adapter inside the run to fetch
+    row counts or column metadata, which the assets here do not ask for (1-2 s per run).
+    """
+
+    @cached_property
+    def _cli_version(self) -> "Version":
+        return DBT_PYTHON_VERSION or super()._cli_version
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
+        return None
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return ProjectDbtCli(
         project_dir=str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=str(_dbt_executable()),
     )
 
 
+def run_target(paths: Paths) -> Path:
+    """Where the installation's dbt runs keep their artifacts, logs and partial-parse state."""
+    return paths.home / "dbt-target"
+
+
 def dbt_asset_definitions(paths: Paths, stack: Stack) -> list[dg.AssetsDefinition]:
     """Two dbt multi-assets: everything up to the identity observations, then the marts,
     with identity resolution (a Python asset) between them."""
-    target = prepared_target(stack)
-    manifest = target / "manifest.json"
+    manifest = prepared_target(stack) / "manifest.json"
     translator = LayerTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
     arguments = ["build", "--vars", stack_vars(stack)]
 
     def run(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
         os.environ[ENV_WAREHOUSE] = str(paths.warehouse)
-        invocation = dbt.cli(arguments, context=context, target_path=target)
+        invocation = dbt.cli(arguments, context=context, target_path=run_target(paths))
         yield from invocation.stream()
 
     @dbt_assets(manifest=manifest, select=BEFORE_IDENTITY, name="dbt_staging_intermediate",

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -140,8 +141,8 @@ def dbt_asset_definitions(paths: Paths, stack: Stack) -> list[dg.AssetsDefinitio
     arguments = ["build", "--vars", stack_vars(stack)]
 
     def run(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-        os.environ[ENV_WAREHOUSE] = str(paths.warehouse)
-        invocation = dbt.cli(arguments, context=context, target_path=run_target(paths))
+        with _environment(ENV_WAREHOUSE, str(paths.warehouse)):
+            invocation = dbt.cli(arguments, context=context, target_path=run_target(paths))
         yield from invocation.stream()
 
     @dbt_assets(manifest=manifest, select=BEFORE_IDENTITY, name="dbt_staging_intermediate",
@@ -159,6 +160,23 @@ def dbt_asset_definitions(paths: Paths, stack: Stack) -> list[dg.AssetsDefinitio
 
         definitions.append(marts)
     return definitions
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Sets one variable while dbt's process starts (dagster-dbt hands dbt this process's
+    environment and takes no other), then restores it: one process may run several homes
+    (`intel eval`, the tests), and a leftover warehouse path would point the next at the
+    wrong file."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def _has_marts(manifest: Path) -> bool:

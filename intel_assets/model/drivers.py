@@ -157,21 +157,27 @@ def describe_drivers(
     names = list(values.columns)
     if parts.shape[1] != len(names):
         raise ValueError(f"{parts.shape[1]} contributions for {len(names)} feature columns")
-    top = min(top, len(names))
-    size = np.abs(parts)
-    candidates = np.argpartition(-size, top - 1, axis=1)[:, :top] if top < len(names) else (
-        np.tile(np.arange(len(names)), (len(parts), 1)))
-    rows = np.arange(len(parts))[:, None]
-    order = np.take_along_axis(
-        candidates, np.argsort(-size[rows, candidates], axis=1, kind="stable"), axis=1)
+    order = _largest(np.abs(parts), min(top, len(names)))
 
-    phrases = [_phrases(order[:, k], parts, values, names) for k in range(top)]
+    phrases = [_phrases(order[:, k], parts, values, names) for k in range(order.shape[1])]
     lines = pd.Series(phrases[0], dtype=object)
     for more in phrases[1:]:
         more = pd.Series(more, dtype=object)
         joined = lines + "; " + more
         lines = joined.where(lines.ne("") & more.ne(""), lines + more)
     return lines.tolist()
+
+
+def _largest(size: np.ndarray, top: int) -> np.ndarray:
+    """Column indices of each row's `top` largest values, largest first, the lower index
+    first among equals. One arg-max pass per rank: for three of ~80 columns that is a third
+    of the cost of a partition of every row. Overwrites `size`."""
+    rows = np.arange(len(size))
+    order = np.empty((len(size), top), dtype=np.int64)
+    for rank in range(top):
+        order[:, rank] = size.argmax(axis=1)
+        size[rows, order[:, rank]] = -np.inf
+    return order
 
 
 def _phrases(

@@ -53,7 +53,9 @@ def with_history(snapshots: pd.DataFrame) -> pd.DataFrame:
     is the account's usual level, and the latest month over that level is its change.
     """
     frame = snapshots.sort_values(list(KEY_COLUMNS), kind="stable").reset_index(drop=True)
-    by_customer = frame.groupby("customer_id", sort=False)
+    # Grouped by integer codes: every groupby on the text ids would hash them all again.
+    customer = pd.Series(pd.factorize(frame["customer_id"])[0], index=frame.index)
+    by_customer = frame.groupby(customer, sort=False)
     people = (frame["people_signed_up"].astype("float64").clip(lower=1.0)
               if "people_signed_up" in frame else pd.Series(1.0, index=frame.index))
     added: dict[str, Any] = {"snapshots_so_far": by_customer.cumcount().to_numpy() + 1.0}
@@ -62,7 +64,7 @@ def with_history(snapshots: pd.DataFrame) -> pd.DataFrame:
         if f"{measure}_30d" not in frame or f"{measure}_90d" not in frame:
             continue
         recent = frame[f"{measure}_30d"].astype("float64")
-        running = recent.groupby(frame["customer_id"], sort=False).cumsum()
+        running = recent.groupby(customer, sort=False).cumsum()
         usual = running / added["snapshots_so_far"]
         added[f"{measure}_30d_usual"] = usual
         added[f"{measure}_30d_vs_usual"] = (recent + 1.0) / (usual + 1.0)

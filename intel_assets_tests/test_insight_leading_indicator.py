@@ -16,9 +16,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.multitest import multipletests
 
 from intel_assets.insights import leading_indicator
+from intel_assets.insights.control import q_values
 from intel_assets_tests.conftest import SEEDS
 from intel_assets_tests.insight_helpers import detect_in, write_tables
 
@@ -88,7 +88,7 @@ def test_a_planted_collapse_in_sessions_is_found_with_its_lead_time(tmp_path, se
 
     candidates = run_detector(path)
 
-    q = multipletests([c.p_value for c in candidates], method="fdr_bh")[1]
+    q = q_values([c.p_value for c in candidates])
     found = {c.metrics[0]: (c, qv) for c, qv in zip(candidates, q)}
     sessions, q_sessions = found["sessions"]
     assert q_sessions < 0.001
@@ -110,7 +110,7 @@ def test_a_collapse_that_does_not_precede_churn_is_not_claimed(tmp_path, seed):
     candidates = run_detector(path)
 
     assert len(candidates) == len(leading_indicator.BEHAVIOURS)
-    q = multipletests([c.p_value for c in candidates], method="fdr_bh")[1]
+    q = q_values([c.p_value for c in candidates])
     assert min(q) > 0.05
 
 

@@ -18,17 +18,22 @@ from intel_assets_tests.conftest import SEEDS
 from intel_assets_tests.model_helpers import QUICK, features_and_labels, snapshot_panel
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_driver_contributions_sum_with_the_base_value_to_the_raw_score(seed):
-    panel = snapshot_panel(customers=500, seed=seed)
-    x, y = features_and_labels(panel)
+def _trained_on_half(seed: int, *, customers: int = 500, signal: float = 1.0):
+    """A quick booster trained on every other row, and the rows it held out."""
+    x, y = features_and_labels(snapshot_panel(customers=customers, seed=seed, signal=signal))
     half = np.arange(len(y)) % 2 == 0
     trained = train_booster(x[half], y[half], x[~half], y[~half], seed=seed, params=QUICK)
+    return trained.booster, x[~half]
 
-    contrib = contributions(trained.booster, x[~half])
 
-    raw = trained.booster.predict(x[~half], raw_score=True)
-    assert contrib.shape == (int((~half).sum()), x.shape[1] + 1)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_driver_contributions_sum_with_the_base_value_to_the_raw_score(seed):
+    booster, held_out = _trained_on_half(seed)
+
+    contrib = contributions(booster, held_out)
+
+    raw = booster.predict(held_out, raw_score=True)
+    assert contrib.shape == (len(held_out), held_out.shape[1] + 1)
     np.testing.assert_allclose(contrib.sum(axis=1), raw, rtol=1e-9, atol=1e-9)
     base = contrib[:, -1]
     assert np.allclose(base, base[0])
@@ -36,13 +41,10 @@ def test_driver_contributions_sum_with_the_base_value_to_the_raw_score(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_path_shares_agree_with_lightgbm_treeshap_on_the_strongest_driver(seed):
-    panel = snapshot_panel(customers=500, seed=seed)
-    x, y = features_and_labels(panel)
-    half = np.arange(len(y)) % 2 == 0
-    trained = train_booster(x[half], y[half], x[~half], y[~half], seed=seed, params=QUICK)
+    booster, held_out = _trained_on_half(seed)
 
-    fast = contributions(trained.booster, x[~half])
-    exact = exact_contributions(trained.booster, x[~half])
+    fast = contributions(booster, held_out)
+    exact = exact_contributions(booster, held_out)
 
     np.testing.assert_allclose(exact.sum(axis=1), fast.sum(axis=1), atol=1e-9)
     strongest = np.argmax(np.abs(fast[:, :-1]), axis=1)
@@ -54,13 +56,10 @@ def test_path_shares_agree_with_lightgbm_treeshap_on_the_strongest_driver(seed):
 
 
 def test_the_strongest_driver_is_named_with_its_value_and_direction():
-    panel = snapshot_panel(customers=800, seed=3, signal=2.0)
-    x, y = features_and_labels(panel)
-    half = np.arange(len(y)) % 2 == 0
-    trained = train_booster(x[half], y[half], x[~half], y[~half], seed=3, params=QUICK)
-    row = x[~half].assign(tickets_30d=9.0, sessions_30d=0.0).iloc[[0]]
+    booster, held_out = _trained_on_half(3, customers=800, signal=2.0)
+    row = held_out.assign(tickets_30d=9.0, sessions_30d=0.0).iloc[[0]]
 
-    lines = describe_drivers(contributions(trained.booster, row), row, top=3)
+    lines = describe_drivers(contributions(booster, row), row, top=3)
 
     assert "support tickets in last 30 days: 9, raises risk" in lines[0]
     assert lines[0].count(";") == 2

@@ -21,7 +21,8 @@ opens it.
 
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import dagster as dg
 
@@ -29,6 +30,7 @@ from intel_assets.automation.conditions import latest_attempt_id
 from intel_assets.automation.config import AutomationConfig
 from intel_assets.automation.expectations import (
     MART_SUITES,
+    Suite,
     mart_suite,
     raw_suite,
     validate,
@@ -115,24 +117,13 @@ def raw_load_checks(stack: Stack) -> list[dg.AssetChecksDefinition]:
 
 def _raw_check(obj) -> dg.AssetChecksDefinition:
     table = f'{RAW_SCHEMA}."{obj.table}"'
-
-    @dg.asset_check(
-        asset=dg.AssetKey(obj.asset_path), name=RAW_SUITE_CHECK, pool=WAREHOUSE_POOL,
-        automation_condition=suite_condition(),
-        description="Great Expectations on the latest load: the declared columns, at least "
-        "one row, one row per file line, required fields present, declared ranges held.",
+    return _suite_check(
+        dg.AssetKey(obj.asset_path), RAW_SUITE_CHECK,
+        "Great Expectations on the latest load: the declared columns, at least one row, one "
+        "row per file line, required fields present, declared ranges held.",
+        f"(SELECT * FROM {table} WHERE _loaded_at = (SELECT max(_loaded_at) FROM {table}))",
+        partial(raw_suite, obj), scope="latest load",
     )
-    def _check(context: dg.AssetCheckExecutionContext,
-               warehouse: Warehouse) -> dg.AssetCheckResult:
-        with warehouse.connection() as con:
-            rows = con.execute(
-                f"SELECT * FROM (SELECT * FROM {table} WHERE _loaded_at = "
-                f"(SELECT max(_loaded_at) FROM {table})) "
-                f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (7)"
-            ).df()
-        return validate(context, rows, raw_suite(obj), scope="latest load")
-
-    return _check
 
 
 def mart_checks(assets: Iterable[dg.AssetsDefinition]) -> list[dg.AssetChecksDefinition]:
@@ -143,20 +134,31 @@ def mart_checks(assets: Iterable[dg.AssetsDefinition]) -> list[dg.AssetChecksDef
 
 
 def _mart_check(name: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
-        asset=dg.AssetKey(["marts", name]), name=MART_SUITE_CHECK, pool=WAREHOUSE_POOL,
-        automation_condition=suite_condition(),
-        description=f"Great Expectations on marts.{name}: columns, volume, keys, ranges, "
-        "null rates.",
+    return _suite_check(
+        dg.AssetKey(["marts", name]), MART_SUITE_CHECK,
+        f"Great Expectations on marts.{name}: columns, volume, keys, ranges, null rates.",
+        f"marts.{name}", partial(mart_suite, name), scope=f"marts.{name}",
     )
+
+
+def _suite_check(
+    key: dg.AssetKey, name: str, description: str, rows_from: str,
+    suite: Callable[[], Suite], *, scope: str,
+) -> dg.AssetChecksDefinition:
+    """A Great Expectations suite over a repeatable sample of `rows_from` (a table or a
+    subquery), run after its asset changes. The suite is built when the check runs, not
+    when the definitions load."""
+
+    @dg.asset_check(asset=key, name=name, pool=WAREHOUSE_POOL,
+                    automation_condition=suite_condition(), description=description)
     def _check(context: dg.AssetCheckExecutionContext,
                warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connection() as con:
             rows = con.execute(
-                f"SELECT * FROM marts.{name} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) "
+                f"SELECT * FROM {rows_from} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) "
                 "REPEATABLE (7)"
             ).df()
-        return validate(context, rows, mart_suite(name), scope=f"marts.{name}")
+        return validate(context, rows, suite(), scope=scope)
 
     return _check
 

@@ -23,15 +23,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from intel_assets.demo.truth import Truth  # noqa: E402
-from intel_assets.evaluation.model_metrics import true_accounts  # noqa: E402
+from intel_assets.evaluation.model_metrics import against_oracle, true_accounts  # noqa: E402
 from intel_assets.model.fitting import fit_churn_model  # noqa: E402
 from intel_assets.warehouse import connect  # noqa: E402
 
@@ -65,20 +65,14 @@ def with_planted_change(
     return snapshots.assign(**{CHANGE_COLUMN: flag.astype(float)})
 
 
-def against_oracle(
+def fitted_against_oracle(
     snapshots: pd.DataFrame, accounts: pd.Series, truth: Truth, horizon: int
-) -> dict[str, float]:
+) -> dict[str, Any]:
     fitted = fit_churn_model(snapshots, horizon_days=horizon)
-    rows = fitted.validation.assign(account_id=fitted.validation["customer_id"].map(accounts))
-    rows = rows[rows["account_id"].notna()].reset_index(drop=True)
-    oracle = truth.churn_probability(rows, horizon_days=horizon)
-    auc = float(roc_auc_score(rows["label"], rows["probability"]))
-    oracle_auc = float(roc_auc_score(rows["label"], oracle))
-    return {"auc": round(auc, 4), "oracle_auc": round(oracle_auc, 4),
-            "ratio": round(auc / oracle_auc, 4), "rows": len(rows)}
+    return against_oracle(fitted.validation, accounts, truth, horizon)
 
 
-def _report(label: str, figures: dict[str, float]) -> None:
+def _report(label: str, figures: dict[str, Any]) -> None:
     print(f"{label + ':':26s} AUC {figures['auc']:.4f}, oracle {figures['oracle_auc']:.4f}, "
           f"ratio {figures['ratio']:.4f}")
 
@@ -93,7 +87,7 @@ def main() -> None:
     behaviour = next((p["parameters"]["behaviour"] for p in truth.patterns
                       if p["family"] == "leading_indicator"), None)
     result: dict[str, object] = {"behaviour": behaviour}
-    result["observed"] = against_oracle(snapshots, accounts, truth, args.horizon)
+    result["observed"] = fitted_against_oracle(snapshots, accounts, truth, args.horizon)
     _report("tools' data only", result["observed"])
 
     if behaviour is not None:
@@ -102,7 +96,7 @@ def main() -> None:
                     ("change_known", "change date, everywhere", None))
         for name, label, seen_in in variants:
             changed = with_planted_change(snapshots, accounts, truth, seen_in=seen_in)
-            result[name] = against_oracle(changed, accounts, truth, args.horizon)
+            result[name] = fitted_against_oracle(changed, accounts, truth, args.horizon)
             _report(label, result[name])
         print(f"({behaviour} is the planted behaviour; 'where seen' is the most the tools' "
               f"{measure} could tell)")

@@ -41,6 +41,15 @@ def model_scores(models: Path, warehouse: Path, truth_folder: Path) -> dict[str,
 
     truth = Truth(truth_folder)
     accounts = true_accounts(truth, identity_map)
+    return {**against_oracle(validation, accounts, truth, horizon),
+            "model_version": model.version}
+
+
+def against_oracle(
+    validation: pd.DataFrame, accounts: pd.Series, truth: Truth, horizon: int
+) -> dict[str, Any]:
+    """The model's AUC and the oracle's on the validation rows (customer_id, snapshot_at,
+    label, probability) whose customer maps to a true account."""
     rows = validation.assign(account_id=validation["customer_id"].map(accounts))
     rows = rows[rows["account_id"].notna()].reset_index(drop=True)
     labels = rows["label"].to_numpy()
@@ -56,5 +65,4 @@ def model_scores(models: Path, warehouse: Path, truth_folder: Path) -> dict[str,
         "base_rate": round(float(labels.mean()), 5),
         "validation_rows": len(rows),
         "unmatched_rows": len(validation) - len(rows),
-        "model_version": model.version,
     }

@@ -1,4 +1,5 @@
-"""Evidence values as the insight store can keep them: plain numbers, NaN as missing."""
+"""Evidence values as the insight store can keep them (plain numbers, NaN as missing), and
+as a narrative shows them."""
 
 from __future__ import annotations
 
@@ -20,3 +21,8 @@ def json_safe(evidence: dict[str, Any]) -> dict[str, Any]:
             value = None
         safe[key] = value
     return safe
+
+
+def percent(share: float) -> str:
+    """A share as a whole percentage; "n/a" where there was nothing to divide by."""
+    return "n/a" if not math.isfinite(share) else f"{100 * share:.0f}%"

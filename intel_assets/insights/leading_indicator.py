@@ -33,7 +33,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from intel_assets.insights.candidate import Candidate
-from intel_assets.insights.evidence import json_safe
+from intel_assets.insights.evidence import json_safe, percent
 from intel_assets.insights.risk_rise import risk_rise_candidates
 from intel_assets.insights.weekly import WeeklyActivity, load_weekly_activity
 
@@ -354,8 +354,8 @@ def _candidate(
     title = f"{behaviour.label.capitalize()} {direction} {lead_text}"
     narrative = (
         f"Customers whose {behaviour.label} over four weeks {word} against their own usual "
-        f"rate churned within {HORIZON_WEEKS} weeks {_pct(rate_changed)} of the time, "
-        f"against {_pct(rate_steady)} otherwise ({n_changed:,} of {n:,} customer-weeks). "
+        f"rate churned within {HORIZON_WEEKS} weeks {percent(rate_changed)} of the time, "
+        f"against {percent(rate_steady)} otherwise ({n_changed:,} of {n:,} customer-weeks). "
     )
     if lead.weeks is not None:
         narrative += (
@@ -399,7 +399,3 @@ def _candidate(
             "customers_with_weekly_change": lead.changed_customers,
         }),
     )
-
-
-def _pct(value: float) -> str:
-    return "n/a" if not np.isfinite(value) else f"{100 * value:.0f}%"

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from intel_assets.insights.candidate import Candidate, Condition
-from intel_assets.insights.evidence import json_safe
+from intel_assets.insights.evidence import json_safe, percent
 
 SEGMENT_ATTRIBUTES = (
     ("plan", "billing"), ("region", "crm"), ("industry", "crm"),
@@ -160,14 +160,14 @@ def _segment_risk(
         title=(
             f"Predicted churn risk of {label} {'rose' if relative > 0 else 'moved'} "
             f"{100 * relative:+.1f} points against everyone else "
-            f"({_pct(mean_before)} to {_pct(mean_now)})"
+            f"({percent(mean_before)} to {percent(mean_now)})"
         ),
         narrative=(
-            f"Customers with {label} had a mean predicted churn risk of {_pct(mean_before)} "
-            f"on {earlier.date()} and {_pct(mean_now)} on {latest.date()}, "
+            f"Customers with {label} had a mean predicted churn risk of {percent(mean_before)} "
+            f"on {earlier.date()} and {percent(mean_now)} on {latest.date()}, "
             f"{100 * relative:+.1f} points against the change for everyone else. Of the "
-            f"segment's customers {_pct(realised_now)} churned in those {days} days, against "
-            f"{_pct(realised_before)} in the {days} days before: risk seen before churn "
+            f"segment's customers {percent(realised_now)} churned in those {days} days, against "
+            f"{percent(realised_before)} in the {days} days before: risk seen before churn "
             "moves is the time to act."
         ),
         sources=("model", condition.source),
@@ -194,7 +194,3 @@ def _churn_share(lives: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) ->
     alive = (lives["joined_at"] < start) & (churned.isna() | (churned > start))
     gone = alive & (churned <= end)
     return float(gone.sum()) / max(int(alive.sum()), 1)
-
-
-def _pct(value: float) -> str:
-    return "n/a" if not np.isfinite(value) else f"{100 * value:.0f}%"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -33,3 +36,19 @@ def test_an_identifier_never_mapped_costs_recall():
     assert scores.precision == 1.0
     assert scores.recall == pytest.approx(1 / 3)
     assert scores.matched == 2
+
+
+def test_counts_agree_with_every_pair_enumerated():
+    rng = np.random.default_rng(3)
+    truth = pd.Series(rng.integers(0, 8, 60).astype(float))
+    predicted = pd.Series(rng.choice(["x", "y", "z", None], 60), dtype="object")
+    truth[[4, 9]] = np.nan
+
+    scores = pairwise_scores(truth, predicted)
+
+    pairs = list(itertools.combinations(range(60), 2))
+    same_true = {(i, j) for i, j in pairs if truth[i] == truth[j]}
+    same_predicted = {(i, j) for i, j in pairs
+                      if predicted[i] is not None and predicted[i] == predicted[j]}
+    assert scores.precision == pytest.approx(len(same_true & same_predicted) / len(same_predicted))
+    assert scores.recall == pytest.approx(len(same_true & same_predicted) / len(same_true))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 
@@ -22,26 +23,38 @@ class PairScores:
     matched: int
 
 
-def _pairs(counts: pd.Series) -> float:
-    values = counts.to_numpy(dtype="float64")
-    return float((values * (values - 1) / 2).sum())
+def _pairs(codes: np.ndarray) -> float:
+    sizes = np.unique(codes, return_counts=True)[1].astype("float64")
+    return float((sizes * (sizes - 1) / 2).sum())
+
+
+def _codes(labels: pd.Series) -> np.ndarray:
+    """Integer codes of the labels; each missing label gets a code of its own.
+
+    Integer codes keep the pair counts to a few int64 arrays: grouping the labels as Python
+    objects took about 13 GB at a million customers.
+    """
+    codes, uniques = pd.factorize(labels, use_na_sentinel=True)
+    codes = codes.astype(np.int64)
+    missing = codes < 0
+    codes[missing] = len(uniques) + np.arange(int(missing.sum()))
+    return codes
 
 
 def pairwise_scores(truth: pd.Series, predicted: pd.Series) -> PairScores:
     """`truth` and `predicted` are cluster labels aligned on the same identifiers; a missing
     prediction is its own cluster."""
-    predicted = predicted.astype("object").copy()
-    missing = predicted.isna()
-    predicted[missing] = [f"__unmatched_{i}" for i in range(int(missing.sum()))]
-    frame = pd.DataFrame({"t": truth.to_numpy(), "p": predicted.to_numpy()})
+    true_codes, predicted_codes = _codes(truth), _codes(predicted)
+    together_codes = true_codes * (int(predicted_codes.max(initial=0)) + 1) + predicted_codes
 
-    together = _pairs(frame.groupby(["t", "p"]).size())
-    true_pairs = _pairs(frame.groupby("t").size())
-    predicted_pairs = _pairs(frame.groupby("p").size())
+    together = _pairs(together_codes)
+    true_pairs = _pairs(true_codes)
+    predicted_pairs = _pairs(predicted_codes)
     precision = together / predicted_pairs if predicted_pairs else 1.0
     recall = together / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return PairScores(precision, recall, f1, len(frame), int((~missing).sum()))
+    matched = int(predicted.notna().sum())
+    return PairScores(precision, recall, f1, len(true_codes), matched)
 
 
 def _normalised(values: pd.Series) -> pd.Series:

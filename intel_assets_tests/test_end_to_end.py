@@ -1,7 +1,7 @@
-"""`intel demo` from a fresh folder, for two seeds, as a new user runs it: every asset and
-check passes, identity resolution recovers the true people and accounts, the marts count
-customers once, no snapshot feature reads data from on or after its snapshot date, and a
-second materialization loads nothing twice."""
+"""`intel demo` from a fresh folder, for two seeds and a consumer business on other tools,
+as a new user runs it: every asset and check passes, identity resolution recovers the true
+people and accounts, the marts count customers once, no snapshot feature reads data from on
+or after its snapshot date, and a second materialization loads nothing twice."""
 
 from __future__ import annotations
 
@@ -29,7 +29,17 @@ pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 CUSTOMERS = "2000"
 SEEDS = (3, 11)
-_HOMES: dict[int, tuple[Path, subprocess.CompletedProcess[str]]] = {}
+# One-person accounts on the tools the built-in stack does not use.
+CONSUMER_STACK = """\
+product: amplitude
+ads: [meta_ads, linkedin_ads]
+crm: salesforce
+support: intercom
+lifecycle: klaviyo
+accounts: consumer
+"""
+HOMES = (*SEEDS, "consumer")
+_HOMES: dict[int | str, tuple[Path, subprocess.CompletedProcess[str]]] = {}
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -49,11 +59,17 @@ def root(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("demo")
 
 
-def demo_home(root: Path, seed: int) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    if seed not in _HOMES:
-        home = root / f"seed-{seed}"
-        _HOMES[seed] = (home, _intel(home, "demo", "--customers", CUSTOMERS, "--seed", str(seed)))
-    return _HOMES[seed]
+def demo_home(root: Path, case: int | str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The demo for a seed, or for the consumer stack (seed 5)."""
+    if case not in _HOMES:
+        home = root / f"home-{case}"
+        options = ["--seed", str(case)]
+        if case == "consumer":
+            stack_file = root / "consumer-stack.yaml"
+            stack_file.write_text(CONSUMER_STACK)
+            options = ["--seed", "5", "--stack", str(stack_file)]
+        _HOMES[case] = (home, _intel(home, "demo", "--customers", CUSTOMERS, *options))
+    return _HOMES[case]
 
 
 def _query(home: Path, sql: str) -> pd.DataFrame:
@@ -61,9 +77,9 @@ def _query(home: Path, sql: str) -> pd.DataFrame:
         return con.execute(sql).df()
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_the_demo_materializes_every_asset_and_passes_every_check(root, seed):
-    home, result = demo_home(root, seed)
+@pytest.mark.parametrize("case", HOMES)
+def test_the_demo_materializes_every_asset_and_passes_every_check(root, case):
+    home, result = demo_home(root, case)
 
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     stack = load_stack(home / "stack.yaml")
@@ -81,9 +97,9 @@ def test_the_demo_materializes_every_asset_and_passes_every_check(root, seed):
     assert quarantined == 0
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_identity_resolution_recovers_people_and_accounts(root, seed):
-    home, _ = demo_home(root, seed)
+@pytest.mark.parametrize("case", HOMES)
+def test_identity_resolution_recovers_people_and_accounts(root, case):
+    home, _ = demo_home(root, case)
     truth = Truth(home / "demo_truth")
 
     scores = identity_scores(truth.table("identities"),
@@ -93,9 +109,9 @@ def test_identity_resolution_recovers_people_and_accounts(root, seed):
     assert scores["accounts"].f1 >= 0.99, scores["accounts"]
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_customers_are_counted_once_and_churn_matches_the_truth(root, seed):
-    home, _ = demo_home(root, seed)
+@pytest.mark.parametrize("case", HOMES)
+def test_customers_are_counted_once_and_churn_matches_the_truth(root, case):
+    home, _ = demo_home(root, case)
     accounts = Truth(home / "demo_truth").table("accounts")
 
     customers = _query(home, "SELECT customer_id, is_churned FROM marts.customers")

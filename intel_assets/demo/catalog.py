@@ -13,6 +13,7 @@ END = date(2026, 12, 1)  # exclusive; the demo's "today" is the last day before 
 DAY = 86_400
 
 PLANS = ("starter", "team", "business")
+ONE_PERSON_PLANS = ("starter", "team")  # the business plan is for teams
 SEAT_PRICE_CENTS = {"starter": 1_200, "team": 2_900, "business": 5_900}
 
 # Neutral product event names; each product tool spells them its own way.

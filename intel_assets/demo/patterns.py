@@ -112,6 +112,9 @@ def draw_patterns(
 
     anomaly_attrs = [a for a in ANOMALY_ATTRIBUTES if not (consumer and a[1] == "crm")]
     name, family, values = anomaly_attrs[int(rng.integers(len(anomaly_attrs)))]
+    if consumer and name == "plan":
+        # One-person accounts never hold the business plan: a segment of it would be empty.
+        values = tuple(v for v in values if v in catalog.ONE_PERSON_PLANS)
     anomaly = Condition(name, family, "=", values[int(rng.integers(len(values)))])
     anomaly_day = int(rng.integers(240, days - 75))
 

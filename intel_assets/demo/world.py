@@ -196,7 +196,7 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
     plan_draw = rng.random(n)
     plan = np.where(
         size == 1,
-        np.where(plan_draw < 0.8, "starter", "team"),
+        np.where(plan_draw < 0.8, *catalog.ONE_PERSON_PLANS),
         np.where(
             size <= 4,
             np.select([plan_draw < 0.4, plan_draw < 0.85], ["starter", "team"], "business"),

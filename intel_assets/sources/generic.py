@@ -53,6 +53,7 @@ class GenericObject:
     name: str
     description: str
     columns: tuple[Column, ...]
+    business_only: bool = False
 
 
 def _col(
@@ -152,6 +153,7 @@ ACCOUNTS = GenericObject(
         _col("created_at", "timestamp", "When the account was created in the CRM.",
              required=True),
     ),
+    business_only=True,
 )
 
 DEALS = GenericObject(
@@ -170,6 +172,7 @@ DEALS = GenericObject(
         _col("created_at", "timestamp", "When the deal was created.", required=True),
         _col("closed_at", "timestamp", "When the deal closed; empty while open."),
     ),
+    business_only=True,
 )
 
 # --- support --------------------------------------------------------------------------------
@@ -411,6 +414,7 @@ def objects(family: str, file_format: str = "csv") -> tuple[RawObject, ...]:
                 patterns=_patterns(spec.name, file_format),
                 columns=spec.columns,
                 description=spec.description,
+                business_only=spec.business_only,
             )
         )
     return tuple(built)

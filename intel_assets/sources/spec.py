@@ -97,6 +97,8 @@ class RawObject:
     patterns: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str
+    # Records only a business has (companies, deals): a consumer business may deliver none.
+    business_only: bool = False
 
     @property
     def table(self) -> str:

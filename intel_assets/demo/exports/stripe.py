@@ -33,7 +33,9 @@ def export(world: WorldChunk, ctx: ExportContext) -> pd.DataFrame:
     customer_ids = np.char.add("cus_", ids.base62(ctx.seed, "stripe:cus", account_idx, 14)
                                .astype(str)).astype(object)
     admin_email = email_variant(admins, seed=ctx.seed, tool=ctx.tool, plus_share=0.0)
-    role_billing = share(ctx.seed, "stripe:billing", account_idx, 0.3)
+    # A business often pays from a billing@ address; a consumer pays with their own email.
+    consumer = ctx.company.config.consumer
+    role_billing = (not consumer) & share(ctx.seed, "stripe:billing", account_idx, 0.3)
     billing_email = np.char.add("billing@", accounts["domain"].to_numpy().astype(str))
     email = np.where(role_billing, billing_email.astype(object), admin_email)
     with_user = share(ctx.seed, "stripe:meta", account_idx, 0.6)

@@ -86,6 +86,7 @@ COMPANIES = RawObject(
         Column("hs_lastmodifieddate", "properties.hs_lastmodifieddate", "timestamp"),
         *_envelope(),
     ),
+    business_only=True,
 )
 
 DEALS = RawObject(
@@ -110,6 +111,7 @@ DEALS = RawObject(
         *_envelope(),
         *_company_link("deal"),
     ),
+    business_only=True,
 )
 
 OBJECTS = (CONTACTS, COMPANIES, DEALS)

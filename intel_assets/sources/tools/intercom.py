@@ -84,6 +84,7 @@ COMPANIES = RawObject(
         Column("custom_attributes", "custom_attributes", "json"),
         Column("tags", "tags.tags", "json"),
     ),
+    business_only=True,
 )
 
 CONVERSATIONS = RawObject(

@@ -50,6 +50,7 @@ ACCOUNTS = RawObject(
         Column("number_of_employees", "NumberOfEmployees", "integer"),
         *_modstamps(),
     ),
+    business_only=True,
 )
 
 CONTACTS = RawObject(
@@ -114,6 +115,7 @@ OPPORTUNITIES = RawObject(
         Column("is_won", "IsWon", "boolean"),
         *_modstamps(),
     ),
+    business_only=True,
 )
 
 OBJECTS = (ACCOUNTS, CONTACTS, LEADS, OPPORTUNITIES)

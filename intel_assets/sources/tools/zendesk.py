@@ -135,6 +135,7 @@ ORGANIZATIONS = RawObject(
         Column("tags", "tags", "json"),
         Column("organization_fields", "organization_fields", "json"),
     ),
+    business_only=True,
 )
 
 OBJECTS = (TICKETS, USERS, ORGANIZATIONS)

@@ -10,13 +10,16 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from intel_assets.automation.config import AutomationConfig
 from intel_assets.automation.expectations import mart_suite, raw_suite, run_suite
 from intel_assets.automation.quality_checks import (
     CheckBehindAssetCondition,
+    freshness_checks,
     last_new_file_load,
     new_insight_result,
 )
 from intel_assets.sources.catalog import tool_objects
+from intel_assets.stack import parse_stack
 from intel_assets_tests.conftest import SEEDS
 
 
@@ -109,3 +112,18 @@ def test_a_suite_is_due_again_only_after_its_asset_changes(tmp_path: Path):
 
     assert together.total_requested == 0
     assert changed.total_requested == 1
+
+
+@pytest.mark.parametrize("accounts", ["business", "consumer"])
+def test_a_consumer_stack_has_no_freshness_check_on_companies_or_deals(accounts):
+    stack = parse_stack({"crm": "salesforce", "support": "intercom", "accounts": accounts})
+
+    checked = {tuple(key.asset_key.path) for check in freshness_checks(stack, AutomationConfig())
+               for key in check.check_keys}
+
+    business_only = {("raw", "salesforce", "accounts"), ("raw", "salesforce", "opportunities"),
+                     ("raw", "intercom", "companies")}
+    people = {("raw", "salesforce", "contacts"), ("raw", "intercom", "contacts")}
+    assert people <= checked
+    assert (business_only <= checked) == (accounts == "business")
+    assert business_only.isdisjoint(checked) == (accounts == "consumer")

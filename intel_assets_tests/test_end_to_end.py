@@ -1,7 +1,8 @@
-"""`intel demo` from a fresh folder, for two seeds and a consumer business on other tools,
-as a new user runs it: every asset and check passes, identity resolution recovers the true
-people and accounts, the marts count customers once, no snapshot feature reads data from on
-or after its snapshot date, and a second materialization loads nothing twice."""
+"""`intel demo` from a fresh folder, for two seeds, a consumer business on other tools and
+a company on the generic file contracts, as a new user runs it: every asset and check
+passes, identity resolution recovers the true people and accounts, the marts count
+customers once, no snapshot feature reads data from on or after its snapshot date, and a
+second materialization loads nothing twice."""
 
 from __future__ import annotations
 
@@ -38,7 +39,19 @@ support: intercom
 lifecycle: klaviyo
 accounts: consumer
 """
-HOMES = (*SEEDS, "consumer")
+# Every family through its generic file contract, Parquet for two of them.
+GENERIC_STACK = """\
+product: generic
+ads: [generic]
+crm: generic
+support: generic
+lifecycle: generic
+billing: generic
+surveys: generic
+generic: {product: {name: segment, format: parquet}, crm: {name: pipedrive, format: parquet}}
+"""
+OTHER_STACKS = {"consumer": (5, CONSUMER_STACK), "generic": (7, GENERIC_STACK)}
+HOMES = (*SEEDS, *OTHER_STACKS)
 _HOMES: dict[int | str, tuple[Path, subprocess.CompletedProcess[str]]] = {}
 
 
@@ -60,14 +73,15 @@ def root(tmp_path_factory) -> Path:
 
 
 def demo_home(root: Path, case: int | str) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The demo for a seed, or for the consumer stack (seed 5)."""
+    """The demo on the built-in stack for a seed, or on one of `OTHER_STACKS`."""
     if case not in _HOMES:
         home = root / f"home-{case}"
         options = ["--seed", str(case)]
-        if case == "consumer":
-            stack_file = root / "consumer-stack.yaml"
-            stack_file.write_text(CONSUMER_STACK)
-            options = ["--seed", "5", "--stack", str(stack_file)]
+        if case in OTHER_STACKS:
+            seed, stack = OTHER_STACKS[case]
+            stack_file = root / f"{case}-stack.yaml"
+            stack_file.write_text(stack)
+            options = ["--seed", str(seed), "--stack", str(stack_file)]
         _HOMES[case] = (home, _intel(home, "demo", "--customers", CUSTOMERS, *options))
     return _HOMES[case]
 

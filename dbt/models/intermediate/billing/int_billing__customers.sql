@@ -1,5 +1,5 @@
 -- Grain: one billing customer (the paying account's billing entity).
 {{ union_family(['stripe', 'generic_billing'], 'customers', [
     ['customer_id', 'string'], ['email', 'string'], ['user_id', 'string'],
-    ['customer_name', 'string'], ['created_at', 'timestamp'],
+    ['workspace_id', 'string'], ['customer_name', 'string'], ['created_at', 'timestamp'],
 ]) }}

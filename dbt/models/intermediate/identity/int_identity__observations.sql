@@ -97,7 +97,8 @@ union all
 union all
 {{ identifier_observations(
     'crm_contacts', record_key('contact', ['contact_id']),
-    [['contact_id', 'contact_id'], ['email', 'email'], ['crm_account_id', 'crm_account_id']],
+    [['contact_id', 'contact_id'], ['email', 'email'], ['user_id', 'user_id'],
+     ['crm_account_id', 'crm_account_id']],
     'created_at') }}
 union all
 {{ identifier_observations(
@@ -137,7 +138,8 @@ union all
 union all
 {{ identifier_observations(
     'billing_customers', record_key('customer', ['customer_id']),
-    [['customer_id', 'customer_id'], ['email', 'email'], ['user_id', 'user_id']],
+    [['customer_id', 'customer_id'], ['email', 'email'], ['user_id', 'user_id'],
+     ['workspace_id', 'workspace_id']],
     'created_at') }}
 union all
 {{ identifier_observations(

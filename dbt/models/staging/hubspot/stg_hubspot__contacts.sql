@@ -44,6 +44,8 @@ select
     first_name,
     last_name,
     crm_account_id,
+    -- HubSpot has no default property for the app's user id.
+    cast(null as {{ dbt.type_string() }}) as user_id,
     company_name,
     -- HubSpot's default stages; custom stage ids fall to `other`.
     case

@@ -32,6 +32,8 @@ contacts as (
         contact_records.first_name,
         contact_records.last_name,
         contact_records.crm_account_id,
+        -- Salesforce has no standard field for the app's user id.
+        cast(null as {{ dbt.type_string() }}) as user_id,
         case
             when accounts.account_type like 'Customer%' then 'customer'
             when accounts.account_type = 'Prospect' then 'lead'
@@ -57,6 +59,7 @@ unconverted_leads as (
         last_name,
         -- A lead has no account until it converts.
         cast(null as {{ dbt.type_string() }}) as crm_account_id,
+        cast(null as {{ dbt.type_string() }}) as user_id,
         'lead' as lifecycle_stage,
         true as is_lead,
         created_at,

@@ -17,6 +17,9 @@ select
     {{ clean_email('email') }} as email,
     email as email_raw,
     nullif(trim(app_user_id), '') as user_id,
+    -- The demo's Stripe metadata holds the app user only; an app that also writes its
+    -- workspace id there would map it here.
+    cast(null as {{ dbt.type_string() }}) as workspace_id,
     name as customer_name,
     created as created_at,
     _loaded_at

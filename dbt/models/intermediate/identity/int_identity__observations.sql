@@ -25,6 +25,13 @@ crm_contacts as (
 
 ),
 
+crm_converted_leads as (
+
+    select * from {{ ref('int_crm__leads') }}
+    where is_converted
+
+),
+
 crm_accounts as (
 
     select * from {{ ref('int_crm__accounts') }}
@@ -99,6 +106,11 @@ union all
     'crm_contacts', record_key('contact', ['contact_id']),
     [['contact_id', 'contact_id'], ['email', 'email'], ['user_id', 'user_id'],
      ['crm_account_id', 'crm_account_id']],
+    'created_at') }}
+union all
+{{ identifier_observations(
+    'crm_converted_leads', record_key('lead', ['lead_id']),
+    [['lead_id', 'lead_id'], ['email', 'email'], ['contact_id', 'converted_contact_id']],
     'created_at') }}
 union all
 {{ identifier_observations(

@@ -1,8 +1,9 @@
 {{ config(enabled=tool_enabled('intercom')) }}
 
 -- Family contract `organizations`, one-to-one with Intercom companies. The
--- organization id is the company_id the app gave the company (its workspace
--- id), so that tickets and requesters name the same id the product does.
+-- organization id is Intercom's own id for the company, which every company
+-- has; the company_id the app gave it is its workspace id, the one the product
+-- names, so tickets and requesters carry both.
 
 with source as (
 
@@ -20,7 +21,7 @@ latest as (
 )
 
 select
-    nullif(trim(company_id), '') as organization_id,
+    id as organization_id,
     nullif(trim(company_id), '') as workspace_id,
     id as intercom_company_id,
     nullif(trim(name), '') as organization_name,

@@ -23,7 +23,7 @@ requesters as (
         contacts.email_raw,
         contacts.user_id,
         -- The contact names Intercom's company id only; the company carries
-        -- the workspace id that the organizations are keyed on.
+        -- the workspace id the product knows it by.
         organizations.organization_id,
         organizations.workspace_id,
         contacts.intercom_company_id,

@@ -23,7 +23,7 @@ from intel_assets.demo.world import (
     chunk_bounds,
     simulate_chunk,
 )
-from intel_assets.stack import GENERIC_TOOL_PREFIX, Stack
+from intel_assets.stack import FAMILIES, GENERIC_TOOL_PREFIX, Stack
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def demo_config(stack: Stack, *, customers: int, seed: int, null: bool) -> DemoC
         consumer=stack.is_consumer,
         paid_channels=named + generic,
         generic_ad_channels=generic,
+        families=tuple(family for family in FAMILIES if stack.tools.get(family)),
     )
 
 

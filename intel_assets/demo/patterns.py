@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from intel_assets.demo import catalog
+from intel_assets.stack import FAMILIES
 
 LEADING_BEHAVIOURS = ("sessions", "report_created", "email_opens", "support_tickets")
 BEHAVIOUR_FAMILY = {
@@ -34,6 +35,11 @@ ANOMALY_ATTRIBUTES: tuple[tuple[str, str, tuple[Any, ...]], ...] = (
     ("plan", "billing", ("team", "business")),
     ("region", "crm", ("NA", "EMEA")),
 )
+ALL_FAMILIES = tuple(FAMILIES)
+# The families a pattern's effect and its reading need, besides its segment's sources.
+WRONG_SIGNAL_NEEDS = frozenset({"ads", "billing"})  # cost per customer and their churn
+CONTRADICTION_NEEDS = frozenset({"ads", "product"})  # conversions and activation
+ANOMALY_NEEDS = frozenset({"support", "product"})  # more tickets, fewer sessions
 
 
 @dataclass(frozen=True)
@@ -83,26 +89,38 @@ class PlantedPatterns:
 def draw_patterns(
     rng: np.random.Generator, *, campaigns: list[str], paid_channels: tuple[str, ...],
     campaign_names: dict[str, str], consumer: bool, null: bool,
+    families: tuple[str, ...] = ALL_FAMILIES,
 ) -> PlantedPatterns:
-    """Chooses where each pattern goes: which campaign, which attributes, which month."""
+    """Chooses where each pattern goes: which campaign, which attributes, which month.
+
+    A pattern goes only where the stack's tools can show it (`families` are those with a
+    tool): one planted on a family the company has no tool for could never be found, and
+    would only add churn that no data explains. With every family present the draws are
+    the same whatever the stack, so a seed plants the same patterns on every full stack.
+    """
     if null:
         return PlantedPatterns()
     days = (catalog.END - catalog.START).days
+    present = frozenset(families)
 
     if not campaigns:
         # A company that buys no ads cannot hide a cheap channel or a conversion spike.
-        return _without_paid_patterns(rng, consumer=consumer, days=days)
+        return _without_paid_patterns(rng, consumer=consumer, days=days, families=families)
     wrong = campaigns[int(rng.integers(len(campaigns)))]
     wrong_channel = wrong.split(":")[0]
 
-    eligible = [a for a in COHORT_ATTRIBUTES if not (consumer and a[0] == "industry")]
-    first, second = _two_from_different_families(rng, eligible)
-    cohort = tuple(
-        Condition(name, family, "=", values[int(rng.integers(len(values)))])
-        for name, family, values in (first, second)
-    )
+    eligible = [a for a in COHORT_ATTRIBUTES
+                if a[1] in present and not (consumer and a[0] == "industry")]
+    cohort: tuple[Condition, ...] = ()
+    if len({family for _, family, _ in eligible}) >= 2:
+        first, second = _two_from_different_families(rng, eligible)
+        cohort = tuple(
+            Condition(name, family, "=", values[int(rng.integers(len(values)))])
+            for name, family, values in (first, second)
+        )
 
-    behaviour = LEADING_BEHAVIOURS[int(rng.integers(len(LEADING_BEHAVIOURS)))]
+    behaviours = [b for b in LEADING_BEHAVIOURS if BEHAVIOUR_FAMILY[b] in present]
+    behaviour = behaviours[int(rng.integers(len(behaviours)))] if behaviours else None
     lead_days = int(rng.integers(4, 9)) * 7
 
     others = [c for c in paid_channels if c != wrong_channel] or list(paid_channels)
@@ -110,16 +128,25 @@ def draw_patterns(
     contra_start = int(rng.integers(6, 15)) * 30
     window = (contra_start, contra_start + 30)
 
-    anomaly_attrs = [a for a in ANOMALY_ATTRIBUTES if not (consumer and a[1] == "crm")]
-    name, family, values = anomaly_attrs[int(rng.integers(len(anomaly_attrs)))]
-    if consumer and name == "plan":
-        # One-person accounts never hold the business plan: a segment of it would be empty.
-        values = tuple(v for v in values if v in catalog.ONE_PERSON_PLANS)
-    anomaly = Condition(name, family, "=", values[int(rng.integers(len(values)))])
+    anomaly_attrs = [a for a in ANOMALY_ATTRIBUTES
+                     if a[1] in present and not (consumer and a[1] == "crm")]
+    anomaly = None
+    if anomaly_attrs and ANOMALY_NEEDS.issubset(present):
+        name, family, values = anomaly_attrs[int(rng.integers(len(anomaly_attrs)))]
+        if consumer and name == "plan":
+            # One-person accounts never hold the business plan: its segment would be empty.
+            values = tuple(v for v in values if v in catalog.ONE_PERSON_PLANS)
+        anomaly = Condition(name, family, "=", values[int(rng.integers(len(values)))])
     anomaly_day = int(rng.integers(240, days - 75))
 
-    described = (
-        Pattern(
+    if not WRONG_SIGNAL_NEEDS.issubset(present):
+        wrong = None
+    if not CONTRADICTION_NEEDS.issubset(present):
+        contra_channel = None
+
+    described = []
+    if wrong is not None:
+        described.append(Pattern(
             "wrong_signal",
             (Condition("acquisition_campaign", "ads", "=", campaign_names[wrong]),),
             ("cpa", "churn_rate_90d", "retention_adjusted_cac"),
@@ -127,16 +154,18 @@ def draw_patterns(
             "cost, but they churn at about 2.8 times the usual rate.",
             {"campaign_key": wrong, "channel": wrong_channel, "cpa_factor": 0.5,
              "hazard_factor": 2.8},
-        ),
-        Pattern(
+        ))
+    if cohort:
+        described.append(Pattern(
             "invisible_cohort",
             cohort,
             ("churn_rate_90d",),
             "Customers matching every condition churn at about 4 times the baseline hazard; "
             "each condition alone barely moves churn.",
             {"hazard_factor": 4.0, "single_condition_factor": 0.85},
-        ),
-        Pattern(
+        ))
+    if behaviour is not None:
+        described.append(Pattern(
             "leading_indicator",
             (),
             (behaviour, "churn_rate_90d"),
@@ -144,8 +173,9 @@ def draw_patterns(
             f"{lead_days // 7} weeks before the customer's churn risk jumps sixfold.",
             {"behaviour": behaviour, "behaviour_source": BEHAVIOUR_FAMILY[behaviour],
              "lead_days": lead_days, "hazard_factor": 6.0},
-        ),
-        Pattern(
+        ))
+    if contra_channel is not None:
+        described.append(Pattern(
             "contradiction",
             (Condition("acquisition_channel", "ads", "=", contra_channel),),
             ("conversions", "activation_rate"),
@@ -154,8 +184,9 @@ def draw_patterns(
             {"channel": contra_channel, "start_day": window[0], "end_day": window[1],
              "start": str(catalog.START + _days(window[0])),
              "end": str(catalog.START + _days(window[1]))},
-        ),
-        Pattern(
+        ))
+    if anomaly is not None:
+        described.append(Pattern(
             "anomaly",
             (anomaly,),
             ("support_tickets", "sessions"),
@@ -163,27 +194,27 @@ def draw_patterns(
             "about three times as many tickets while their product sessions fall by 45%.",
             {"change_day": anomaly_day, "date": str(catalog.START + _days(anomaly_day)),
              "ticket_factor": 3.0, "session_factor": 0.55},
-        ),
-    )
+        ))
     return PlantedPatterns(
         wrong_signal_campaign=wrong,
         cohort=cohort,
         leading_behaviour=behaviour,
-        leading_lead_days=lead_days,
+        leading_lead_days=lead_days if behaviour is not None else 0,
         contradiction_channel=contra_channel,
-        contradiction_window=window,
+        contradiction_window=window if contra_channel is not None else (0, 0),
         anomaly=anomaly,
-        anomaly_day=anomaly_day,
-        described=described,
+        anomaly_day=anomaly_day if anomaly is not None else 0,
+        described=tuple(described),
     )
 
 
 def _without_paid_patterns(
-    rng: np.random.Generator, *, consumer: bool, days: int
+    rng: np.random.Generator, *, consumer: bool, days: int, families: tuple[str, ...]
 ) -> PlantedPatterns:
     full = draw_patterns(
         rng, campaigns=["google_ads:0"], paid_channels=("google_ads",),
         campaign_names={"google_ads:0": "unused"}, consumer=consumer, null=False,
+        families=families,
     )
     kept = tuple(p for p in full.described if p.family not in ("wrong_signal", "contradiction"))
     return PlantedPatterns(

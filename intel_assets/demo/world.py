@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from intel_assets.demo import catalog, ids
-from intel_assets.demo.patterns import PlantedPatterns, draw_patterns
+from intel_assets.demo.patterns import ALL_FAMILIES, PlantedPatterns, draw_patterns
 
 PERIOD_DAYS = 30
 NULL_HAZARD = 0.035
@@ -41,6 +41,7 @@ class DemoConfig:
     paid_channels: tuple[str, ...] = catalog.PAID_CHANNELS
     generic_ad_channels: tuple[str, ...] = ()
     chunk_size: int = 25_000
+    families: tuple[str, ...] = ALL_FAMILIES  # those the stack has a tool for
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def build_company(config: DemoConfig) -> Company:
         campaign_names=names,
         consumer=config.consumer,
         null=config.null,
+        families=config.families,
     )
     if patterns.wrong_signal_campaign:
         wrong = campaigns["campaign_key"] == patterns.wrong_signal_campaign

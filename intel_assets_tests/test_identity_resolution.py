@@ -137,3 +137,42 @@ def test_ids_do_not_change_when_unrelated_people_arrive():
     assert _customer(before, "hubspot", "ann@acme.io") == _customer(
         after, "hubspot", "ann@acme.io"
     )
+
+
+def _workspace_staff(workspace: str, *people: str) -> list[tuple[str, str, str, str]]:
+    """Product events tying each address to the workspace, one record per person."""
+    return [row for email in people for row in (
+        ("mixpanel", f"e-{email}", "email", email),
+        ("mixpanel", f"e-{email}", "workspace_id", workspace),
+    )]
+
+
+def test_without_a_crm_a_work_address_joins_the_workspace_its_colleagues_share():
+    result = resolve(_obs([
+        *_workspace_staff("ws-1", "ann@acme.io", "bo@acme.io"),
+        ("customerio", "p1", "email", "cy@acme.io"),  # a reader known by nothing else
+        ("stripe", "cus1", "customer_id", "cus1"),
+        ("stripe", "cus1", "email", "billing@acme.io"),
+    ]))
+
+    workspace = _customer(result, "mixpanel", "ws-1")
+    assert _customer(result, "customerio", "cy@acme.io") == workspace
+    assert _customer(result, "stripe", "cus1") == workspace
+
+
+def test_a_domain_spread_over_two_workspaces_or_held_by_one_person_owns_nothing():
+    shared = resolve(_obs([
+        *_workspace_staff("ws-1", "ann@acme.io", "bo@acme.io"),
+        *_workspace_staff("ws-2", "di@acme.io"),
+        ("customerio", "p1", "email", "cy@acme.io"),
+    ]))
+    alone = resolve(_obs([
+        *_workspace_staff("ws-3", "ed@consult.io"),
+        ("customerio", "p2", "email", "flo@consult.io"),
+    ]))
+
+    customers = {_customer(shared, "mixpanel", "ws-1"), _customer(shared, "mixpanel", "ws-2"),
+                 _customer(shared, "customerio", "cy@acme.io")}
+    assert len(customers) == 3
+    assert _customer(alone, "customerio", "flo@consult.io") != _customer(
+        alone, "mixpanel", "ws-3")

@@ -2,7 +2,9 @@
 
 Strong links are account-level identifiers recorded with a person's identifiers (a CRM
 contact's account, a Stripe customer's email, an event's workspace). A person's email
-domain is used only for people with no strong link and never for free-mail domains. A
+domain is used only for people with no strong link and never for free-mail domains; a
+domain joins the account that every strongly linked person at it shares, which is what
+places such people when no CRM or support tool names the company's domain. A
 person recorded with two entities of the same kind (a consultant in two workspaces) does
 not merge them; such a person takes the entity seen on most records. People and entities
 are then joined into accounts by the same integer components as people are.
@@ -28,6 +30,10 @@ SET_PEOPLE = "_idr_set_people"
 SET_ENTITIES = "_idr_set_entities"
 STRONG = "_idr_strong"
 WEAK = "_idr_weak"
+OWNED = "_idr_owned_domains"  # a company domain -> the entity all its linked staff share
+# A domain is owned only when this many strongly linked people use it: one person's domain
+# could be a consultancy's working inside a client's workspace.
+MIN_DOMAIN_STAFF = 2
 ENTITIES = "_idr_entities"  # entity -> integer code after the people's codes
 PERSON_CUSTOMERS = "_idr_person_customers"
 ENTITY_CUSTOMERS = "_idr_entity_customers"
@@ -114,6 +120,40 @@ def choose_links(con: duckdb.DuckDBPyConnection) -> None:
         WHERE person NOT IN (SELECT person FROM {STRONG})
         GROUP BY person
     """)
+    _own_domains(con)
+
+
+def _own_domains(con: duckdb.DuckDBPyConnection) -> None:
+    """The entity that owns each company domain: one that every strongly linked person
+    with an address at the domain is linked to. Without a CRM or a support tool no record
+    names a company's domain, so a person known only by a work address (a newsletter
+    reader, a billing@ payer) would otherwise found an account of their own. A domain
+    whose people sit in two workspaces has no owner and attaches nobody."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {OWNED} AS
+        WITH staff AS (
+            SELECT DISTINCT p.person, {personal_domain('n.node')} AS domain
+            FROM {NODES} AS n
+            JOIN {LABELS} AS l USING (node_id)
+            JOIN {PERSONS} AS p USING (label)
+            WHERE n.kind = 'email' AND NOT n.is_role
+              AND p.person IN (SELECT person FROM {STRONG})
+        ),
+        sizes AS (
+            SELECT domain, count(*) AS people FROM staff WHERE domain IS NOT NULL
+            GROUP BY domain
+        ),
+        common AS (
+            SELECT st.domain, s.entity, count(*) AS people
+            FROM staff AS st JOIN {STRONG} AS s USING (person)
+            WHERE st.domain IS NOT NULL
+            GROUP BY ALL
+        )
+        SELECT c.domain AS entity, min(c.entity) AS owner
+        FROM common AS c JOIN sizes AS z USING (domain)
+        WHERE c.people = z.people AND z.people >= {MIN_DOMAIN_STAFF}
+        GROUP BY c.domain
+    """)
 
 
 def _links(con: duckdb.DuckDBPyConnection, people: int) -> tuple[np.ndarray, np.ndarray]:
@@ -139,8 +179,16 @@ def _links(con: duckdb.DuckDBPyConnection, people: int) -> tuple[np.ndarray, np.
             JOIN {SET_ENTITIES} AS y ON x.set_id = y.set_id AND x.entity < y.entity
             JOIN {ENTITIES} AS ea ON ea.entity = x.entity
             JOIN {ENTITIES} AS eb ON eb.entity = y.entity
+        ),
+        owned_links AS (
+            SELECT ed.code AS a, eo.code AS b
+            FROM {OWNED} AS o
+            JOIN {ENTITIES} AS ed ON ed.entity = o.entity
+            JOIN {ENTITIES} AS eo ON eo.entity = o.owner
         )
-        SELECT * FROM person_links UNION ALL SELECT * FROM entity_links
+        SELECT * FROM person_links
+        UNION ALL SELECT * FROM entity_links
+        UNION ALL SELECT * FROM owned_links
     """).fetchnumpy()
     return np.asarray(links["a"], dtype=np.int32), np.asarray(links["b"], dtype=np.int32)
 

@@ -91,11 +91,16 @@ class FeatureSpec:
 
     @classmethod
     def learn(cls, frame: pd.DataFrame, columns: Iterable[str]) -> FeatureSpec:
-        """Text columns become categorical with the categories seen here; the rest numeric."""
+        """Text columns become categorical with the categories seen here; the rest numeric.
+
+        A text column whose every non-blank value is a number is numeric: CSV exports often
+        write amounts as text with a blank for none, and as categories they would lose
+        their order.
+        """
         numeric, categorical = [], {}
         for name in columns:
             values = frame[name]
-            if _is_text(values):
+            if _is_text(values) and not _numbers_as_text(values):
                 seen = values.dropna().astype("string").unique()
                 categorical[name] = tuple(sorted(str(v) for v in seen))
             else:
@@ -111,8 +116,10 @@ class FeatureSpec:
         for name in self.numeric:
             out[name] = _as_float(frame[name], name)
         for name, categories in self.categorical.items():
-            dtype = pd.CategoricalDtype(list(categories))
-            out[name] = frame[name].astype("string").astype("object").astype(dtype)
+            # A value unseen in training (a new country) is missing, as LightGBM treats it.
+            text = frame[name].astype("string")
+            known = text.where(text.isin(categories)).astype("object")
+            out[name] = known.astype(pd.CategoricalDtype(list(categories)))
         return pd.DataFrame(out, index=frame.index)
 
     def to_dict(self) -> dict[str, Any]:
@@ -133,14 +140,23 @@ def _is_text(values: pd.Series) -> bool:
     ) and not pd.api.types.is_bool_dtype(values)
 
 
+def _blank_as_missing(values: pd.Series) -> pd.Series:
+    return values.astype("string").str.strip().replace("", pd.NA)
+
+
+def _numbers_as_text(values: pd.Series) -> bool:
+    present = _blank_as_missing(values).dropna()
+    return len(present) > 0 and bool(pd.to_numeric(present, errors="coerce").notna().all())
+
+
 def _as_float(values: pd.Series, name: str) -> np.ndarray:
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return values.to_numpy(dtype="float64", na_value=np.nan)
+    text = _blank_as_missing(values).astype("object")
     try:
-        return pd.to_numeric(values.astype("object"), errors="raise").astype("float64")
+        return pd.to_numeric(text, errors="raise").astype("float64")
     except (TypeError, ValueError) as error:
-        bad = values[pd.to_numeric(values.astype("object"), errors="coerce").isna()
-                     & values.notna()]
+        bad = values[pd.to_numeric(text, errors="coerce").isna() & text.notna()]
         raise ValueError(
             f"feature {name!r} must be numeric; row {bad.index[0]} holds {bad.iloc[0]!r}"
         ) from error

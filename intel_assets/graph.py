@@ -14,14 +14,14 @@ from intel_assets.settings import Paths
 from intel_assets.sources.assets import raw_assets
 from intel_assets.stack import Stack
 from intel_assets.transform.dbt_project import dbt_asset_definitions, dbt_resource
-from intel_assets.transform.identity_assets import identity_map
+from intel_assets.transform.identity_assets import identity_map_asset
 
 
 def build_definitions(paths: Paths, stack: Stack) -> dg.Definitions:
     assets = [
         *raw_assets(stack, paths.landing),
         *dbt_asset_definitions(paths, stack),
-        identity_map,
+        identity_map_asset(consumer=stack.is_consumer),
         *MODEL_ASSETS,
         insights,
     ]

@@ -176,3 +176,17 @@ def test_a_domain_spread_over_two_workspaces_or_held_by_one_person_owns_nothing(
     assert len(customers) == 3
     assert _customer(alone, "customerio", "flo@consult.io") != _customer(
         alone, "mixpanel", "ws-3")
+
+
+def test_a_consumer_business_places_nobody_by_their_employers_domain():
+    rows = _obs([
+        ("customerio", "p1", "email", "ann@bigcorp.com"),
+        ("customerio", "p2", "email", "bo@bigcorp.com"),
+    ])
+
+    business, consumer = resolve(rows), resolve(rows, by_domain=False)
+
+    assert _customer(business, "customerio", "ann@bigcorp.com") == _customer(
+        business, "customerio", "bo@bigcorp.com")
+    assert _customer(consumer, "customerio", "ann@bigcorp.com") != _customer(
+        consumer, "customerio", "bo@bigcorp.com")

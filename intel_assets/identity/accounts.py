@@ -76,10 +76,11 @@ def link_entities(con: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
-def choose_links(con: duckdb.DuckDBPyConnection) -> None:
+def choose_links(con: duckdb.DuckDBPyConnection, *, by_domain: bool = True) -> None:
     """Each person's strong links (one entity per kind, the most seen) and, for people
     with none, one last-resort domain: their own address's or a role address's they
-    wrote from, the most seen."""
+    wrote from, the most seen. Without `by_domain` (a consumer business, where two
+    customers at one employer are still two accounts) no domain places anyone."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {STRONG} AS
         WITH counted AS (
@@ -117,13 +118,17 @@ def choose_links(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT person, arg_min(entity, (-seen, entity)) AS entity
         FROM counted
-        WHERE person NOT IN (SELECT person FROM {STRONG})
+        WHERE person NOT IN (SELECT person FROM {STRONG}) AND {_sql_bool(by_domain)}
         GROUP BY person
     """)
-    _own_domains(con)
+    _own_domains(con, by_domain)
 
 
-def _own_domains(con: duckdb.DuckDBPyConnection) -> None:
+def _sql_bool(value: bool) -> str:
+    return "TRUE" if value else "FALSE"
+
+
+def _own_domains(con: duckdb.DuckDBPyConnection, by_domain: bool) -> None:
     """The entity that owns each company domain: one that every strongly linked person
     with an address at the domain is linked to. Without a CRM or a support tool no record
     names a company's domain, so a person known only by a work address (a newsletter
@@ -151,7 +156,7 @@ def _own_domains(con: duckdb.DuckDBPyConnection) -> None:
         )
         SELECT c.domain AS entity, min(c.entity) AS owner
         FROM common AS c JOIN sizes AS z USING (domain)
-        WHERE c.people = z.people AND z.people >= {MIN_DOMAIN_STAFF}
+        WHERE c.people = z.people AND z.people >= {MIN_DOMAIN_STAFF} AND {_sql_bool(by_domain)}
         GROUP BY c.domain
     """)
 

@@ -71,12 +71,13 @@ class Resolution(ResolutionFigures):
 
 def resolve_in_warehouse(
     con: duckdb.DuckDBPyConnection, *, source: str, target: str,
-    memory_limit: str | None = None,
+    memory_limit: str | None = None, by_domain: bool = True,
 ) -> ResolutionFigures:
     """Resolves the observations in table `source` into table `target` (replaced).
 
     `memory_limit` caps DuckDB for the duration (e.g. "4GB"); beyond it DuckDB spills its
-    temporary tables to disk instead of growing.
+    temporary tables to disk instead of growing. `by_domain` lets a company email domain
+    place people with no stronger link in an account; a consumer business turns it off.
     """
     _check_columns(con, source)
     previous = _set_memory_limit(con, memory_limit)
@@ -88,7 +89,7 @@ def resolve_in_warehouse(
         person_count = people.name_people(con)
 
         accounts.link_entities(con)
-        accounts.choose_links(con)
+        accounts.choose_links(con, by_domain=by_domain)
         accounts.find_accounts(con, person_count)
 
         identifiers = _write_identity_map(con, target)
@@ -105,7 +106,7 @@ def resolve_in_warehouse(
         _restore_memory_limit(con, previous)
 
 
-def resolve(observations: pd.DataFrame) -> Resolution:
+def resolve(observations: pd.DataFrame, *, by_domain: bool = True) -> Resolution:
     """The same resolution over a frame, in a private in-memory DuckDB: for small inputs
     and tests; the asset resolves inside the warehouse."""
     frame = observations.copy()
@@ -122,7 +123,8 @@ def resolve(observations: pd.DataFrame) -> Resolution:
         con.register("_observations_frame", frame)
         con.execute("CREATE TABLE observations AS SELECT * FROM _observations_frame")
         con.unregister("_observations_frame")
-        figures = resolve_in_warehouse(con, source="observations", target="identity_map")
+        figures = resolve_in_warehouse(con, source="observations", target="identity_map",
+                                       by_domain=by_domain)
         identity_map = con.execute("SELECT * FROM identity_map").df()
     finally:
         con.close()

@@ -441,6 +441,30 @@ def test_gzipped_csv_files_load_like_plain_ones(tmp_path, warehouse):
     assert responses["created_at"].tolist()[1] == pd.Timestamp("2025-06-18")
 
 
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_csv_saved_with_a_byte_order_mark_and_windows_line_ends_loads_whole(
+    tmp_path, warehouse, compress
+):
+    """Excel's "CSV UTF-8" starts the file with a byte order mark, which would otherwise
+    rename the first column and leave every row without its id."""
+    folder = tmp_path / "generic_surveys"
+    (folder / "responses").mkdir(parents=True)
+    text = ("response_id,email,score,comment,created_at\r\n"
+            'r1,ann@example.com,9,"two\r\nlines",2025-06-17T16:00:00Z\r\n'
+            "r2,bob@example.com,4,,2025-06-18\r\n")
+    data = text.encode("utf-8-sig")
+    name = "nps.csv.gz" if compress else "nps.csv"
+    (folder / "responses" / name).write_bytes(gzip.compress(data) if compress else data)
+    (obj,) = generic.objects("surveys", "csv")
+
+    report = load_object(warehouse, obj, folder)
+
+    assert report.rows_loaded == 2 and report.rows_quarantined == 0
+    responses = table(warehouse, obj.table)
+    assert responses["response_id"].tolist() == ["r1", "r2"]
+    assert responses["comment"].tolist()[0] == "two\r\nlines"
+
+
 def test_a_parquet_file_from_pandas_loads_with_native_types(tmp_path, warehouse):
     folder = tmp_path / "generic_surveys"
     (folder / "responses").mkdir(parents=True)

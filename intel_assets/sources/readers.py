@@ -20,12 +20,17 @@ from intel_assets.sources.spec import Reader, Record, UnreadableFile
 
 
 def _open_text(path: Path) -> IO[str]:
-    """Opens plain or gzip text; the gzip check reads the magic bytes, not the name."""
+    """Opens plain or gzip text; the gzip check reads the magic bytes, not the name.
+
+    A leading byte order mark (Excel's "CSV UTF-8" writes one) is dropped, or it would
+    become part of the first column's name. Line ends stay as written, for the csv module.
+    """
     with path.open("rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    return path.open(encoding="utf-8", errors="replace", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", errors="replace",
+                                newline="")
+    return path.open(encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _lines_as_records(lines: Iterator[str]) -> Iterator[Record]:

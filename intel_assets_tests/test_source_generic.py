@@ -598,3 +598,18 @@ def test_unknown_families_and_formats_are_refused(tmp_path):
     ctx = ExportContext(company=small.company, folder=tmp_path, chunk=0, tool="generic_crm")
     with pytest.raises(ValueError, match="not 'json'"):
         generic_export.export_as(small.world, ctx, "json")
+
+
+def test_csv_header_names_match_the_contract_ignoring_case_and_spaces(tmp_path, warehouse):
+    folder = tmp_path / "generic_surveys"
+    (folder / "responses").mkdir(parents=True)
+    (folder / "responses" / "nps.csv").write_text(
+        "Response_ID, Email ,SCORE,comment,Created_At\nr1,ann@example.com,9,,2025-06-17\n"
+    )
+    (obj,) = generic.objects("surveys", "csv")
+
+    report = load_object(warehouse, obj, folder)
+
+    assert report.rows_loaded == 1 and report.rows_quarantined == 0
+    row = table(warehouse, obj.table).iloc[0]
+    assert (row["response_id"], row["email"], row["score"]) == ("r1", "ann@example.com", 9)

@@ -27,8 +27,10 @@ from intel_assets.sources.spec import Column, Kind, RawObject, Reader, Record, U
 from intel_assets.stack import GENERIC_FORMATS, GENERIC_TOOL_PREFIX
 
 CONVENTIONS: tuple[str, ...] = (
-    "Column names are plain snake_case and match exactly. A column may be left out or left "
-    "empty unless it is required; columns the contract does not name are ignored.",
+    "Column names are plain snake_case. A CSV header is matched ignoring case and the spaces "
+    "around a name (`Email ` is `email`); Parquet names must match exactly. A column may be "
+    "left out or left empty unless it is required; columns the contract does not name are "
+    "ignored.",
     "Timestamps are ISO 8601 (`2025-06-01T09:10:12Z`, `2025-06-01 11:10:12+02:00`); a "
     "timestamp without a zone is UTC. Dates are `YYYY-MM-DD`.",
     "Money is a decimal in major units (`12.50` dollars, not `1250` cents), beside a "
@@ -38,7 +40,8 @@ CONVENTIONS: tuple[str, ...] = (
     "Booleans are `true`/`false` or `1`/`0`.",
     "`properties` holds a JSON object: in CSV as JSON text in the cell, in Parquet as JSON "
     "text or a struct.",
-    "CSV files have a header row, are UTF-8 and may be gzip-compressed. Quarantine row "
+    "CSV files have a header row, are UTF-8 (with or without a byte order mark) and may be "
+    "gzip-compressed. Quarantine row "
     "numbers are physical lines, the header being line 1 (a row whose quoted cell spans "
     "lines is numbered by its last line).",
     "Parquet files may use native types (timestamp, date, decimal, boolean, integer) or "
@@ -398,7 +401,7 @@ def objects(family: str, file_format: str = "csv") -> tuple[RawObject, ...]:
     if file_format not in GENERIC_FORMATS:
         raise ValueError(f"generic files are one of {GENERIC_FORMATS}, not {file_format!r}")
 
-    base = csv_rows() if file_format == "csv" else parquet_records()
+    base = csv_rows(fold_header=True) if file_format == "csv" else parquet_records()
     built = []
     for spec in CONTRACT[family]:
         reader = base

@@ -139,11 +139,13 @@ def avro() -> Reader:
     return read
 
 
-def csv_rows() -> Reader:
+def csv_rows(*, fold_header: bool = False) -> Reader:
     """A CSV file with a header row (Salesforce Bulk API 2.0, survey exports).
 
     Row numbers are physical line numbers, the header being line 1, so a user can open the
-    file at the row the quarantine names. Empty cells become missing values.
+    file at the row the quarantine names. Empty cells become missing values. With
+    `fold_header`, names are trimmed and lower-cased, for a contract whose column names are
+    lower case and a file written by hand or by a spreadsheet (`Email `, `Created_At`).
     """
 
     def read(path: Path) -> Iterator[Record]:
@@ -153,6 +155,8 @@ def csv_rows() -> Reader:
                 header = next(rows, None)
                 if not header:
                     return
+                if fold_header:
+                    header = [name.strip().lower() for name in header]
                 width = len(header)
                 while True:
                     try:

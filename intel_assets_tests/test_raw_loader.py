@@ -99,6 +99,19 @@ def test_values_are_cast_to_their_declared_types_in_utc(tmp_path, warehouse):
     assert row[5:] == ("u1", "day1.jsonl", 1)
 
 
+def test_booleans_read_the_words_exports_use_and_refuse_the_rest(tmp_path, warehouse):
+    words = ["TRUE", " false ", "Yes", "no", "1", "0", "maybe"]
+    _write(tmp_path / "in", "day1.jsonl",
+           [{**GOOD, "properties": {**GOOD["properties"], "paid": w}} for w in words])
+
+    report = load_object(warehouse, EVENTS, tmp_path / "in")
+
+    paid = warehouse.execute("SELECT is_paid FROM raw.sample_events ORDER BY _row_number")
+    assert [r[0] for r in paid.fetchall()] == [True, False, True, False, True, False]
+    assert report.rows_quarantined == 1
+    assert _quarantine(warehouse)[0][2:] == ("is_paid", "is_paid: unparsable boolean: maybe")
+
+
 def test_loading_the_same_file_twice_loads_nothing_twice(tmp_path, warehouse):
     folder = tmp_path / "in"
     _write(folder, "day1.jsonl", [GOOD, GOOD, "{bad"])

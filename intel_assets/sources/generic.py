@@ -37,7 +37,7 @@ CONVENTIONS: tuple[str, ...] = (
     "`currency` column with the ISO 4217 code; a missing code means the company's reporting "
     "currency.",
     "Ids are strings, whatever they look like: `00042` stays `00042`.",
-    "Booleans are `true`/`false` or `1`/`0`.",
+    "Booleans are `true`/`false`, `yes`/`no` or `1`/`0`, in any case.",
     "`properties` holds a JSON object: in CSV as JSON text in the cell, in Parquet as JSON "
     "text or a struct.",
     "CSV files have a header row, are UTF-8 (with or without a byte order mark) and may be "

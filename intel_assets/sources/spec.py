@@ -17,7 +17,7 @@ Kind = Literal[
     "integer",
     "float",
     "decimal",  # money sent as decimal strings or plain decimals
-    "boolean",  # true/false, "true"/"false", 1/0
+    "boolean",  # true/false, "true"/"false", 1/0, "yes"/"no", any case
     "epoch_s",  # Unix seconds
     "epoch_ms",  # Unix milliseconds
     "timestamp",  # ISO 8601 with or without zone; no zone means UTC

@@ -39,9 +39,11 @@ def _typed(column: Column, value: str, record: str) -> str:
     if kind == "decimal":
         return f"TRY_CAST({value} AS DECIMAL(20, 6))"
     if kind == "boolean":
+        # Spreadsheets and CRMs also write Yes/No and TRUE/FALSE.
         return (
-            f"CASE lower({value}) WHEN 'true' THEN true WHEN '1' THEN true "
-            f"WHEN 'false' THEN false WHEN '0' THEN false END"
+            f"CASE lower(trim({value})) WHEN 'true' THEN true WHEN '1' THEN true "
+            f"WHEN 'yes' THEN true WHEN 'false' THEN false WHEN '0' THEN false "
+            f"WHEN 'no' THEN false END"
         )
     if kind in ("epoch_s", "epoch_ms"):
         seconds = f"TRY_CAST({value} AS DOUBLE)" + (" / 1000.0" if kind == "epoch_ms" else "")

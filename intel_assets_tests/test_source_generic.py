@@ -504,6 +504,21 @@ def test_a_file_that_is_not_parquet_is_reported_unreadable(tmp_path, warehouse):
     assert "not a Parquet file" in report.unreadable[0].reason
 
 
+def test_a_semicolon_separated_csv_is_refused_naming_the_separator(tmp_path, warehouse):
+    folder = tmp_path / "generic_surveys"
+    (folder / "responses").mkdir(parents=True)
+    (folder / "responses" / "nps.csv").write_text(
+        "response_id;email;score;comment;created_at\nr1;ann@example.com;9;;2025-06-17\n")
+    (obj,) = generic.objects("surveys", "csv")
+
+    report = load_object(warehouse, obj, folder)
+
+    assert report.rows_loaded == 0 and report.rows_quarantined == 0
+    assert len(report.unreadable) == 1
+    assert "looks semicolon-separated" in report.unreadable[0].reason
+    assert (folder / "responses" / "nps.csv").exists()
+
+
 # --- the documented contract ----------------------------------------------------------------
 
 

@@ -40,8 +40,9 @@ CONVENTIONS: tuple[str, ...] = (
     "Booleans are `true`/`false`, `yes`/`no` or `1`/`0`, in any case.",
     "`properties` holds a JSON object: in CSV as JSON text in the cell, in Parquet as JSON "
     "text or a struct.",
-    "CSV files have a header row, are UTF-8 (with or without a byte order mark) and may be "
-    "gzip-compressed. Quarantine row "
+    "CSV files are comma-separated with a header row, are UTF-8 (with or without a byte "
+    "order mark) and may be gzip-compressed; a file that looks semicolon-, tab- or "
+    "pipe-separated is refused whole, naming the separator. Quarantine row "
     "numbers are physical lines, the header being line 1 (a row whose quoted cell spans "
     "lines is numbered by its last line).",
     "Parquet files may use native types (timestamp, date, decimal, boolean, integer) or "

@@ -157,6 +157,7 @@ def csv_rows(*, fold_header: bool = False) -> Reader:
                     return
                 if fold_header:
                     header = [name.strip().lower() for name in header]
+                _refuse_other_separators(path, header)
                 width = len(header)
                 while True:
                     try:
@@ -181,6 +182,22 @@ def csv_rows(*, fold_header: bool = False) -> Reader:
             raise UnreadableFile(path, str(error)) from error
 
     return read
+
+
+OTHER_SEPARATORS = {";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _refuse_other_separators(path: Path, header: list[str]) -> None:
+    """A header read as one column that holds another separator is a file saved with that
+    separator (a spreadsheet set to a European locale writes semicolons). Read as commas,
+    each row would be quarantined for a missing field, which hides the cause."""
+    if len(header) != 1:
+        return
+    for separator, name in OTHER_SEPARATORS.items():
+        if separator in header[0]:
+            raise UnreadableFile(
+                path, f"the header is one column holding {name}s: the file looks "
+                      f"{name}-separated, and CSV files here are comma-separated")
 
 
 def parquet_rows() -> Reader:

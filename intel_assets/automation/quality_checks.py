@@ -36,7 +36,7 @@ from intel_assets.automation.expectations import (
     validate,
 )
 from intel_assets.resources import WAREHOUSE_POOL, Warehouse
-from intel_assets.sources.catalog import stack_objects
+from intel_assets.sources.catalog import may_stay_empty, stack_objects
 from intel_assets.sources.loader import RAW_SCHEMA
 from intel_assets.stack import Stack
 
@@ -113,7 +113,7 @@ def suite_condition() -> dg.AutomationCondition:
 def raw_load_checks(stack: Stack) -> list[dg.AssetChecksDefinition]:
     """One suite per raw object, over the rows its latest load added. A consumer business
     has no companies or deals, so those objects may stay empty without failing."""
-    return [_raw_check(obj, may_be_empty=stack.is_consumer and obj.business_only)
+    return [_raw_check(obj, may_be_empty=may_stay_empty(stack, obj))
             for obj in stack_objects(stack)]
 
 
@@ -174,7 +174,7 @@ def freshness_checks(stack: Stack, config: AutomationConfig) -> list[dg.AssetChe
     """Per raw asset, the hours since it last loaded a new file, against its source's limit;
     a warning, since a late export is a question to ask the tool, not broken data."""
     return [_freshness_check(obj.asset_path, obj.tool, config.freshness_for(obj.tool))
-            for obj in stack_objects(stack) if not (stack.is_consumer and obj.business_only)]
+            for obj in stack_objects(stack) if not may_stay_empty(stack, obj)]
 
 
 def _freshness_check(path: Sequence[str], tool: str, hours: float) -> dg.AssetChecksDefinition:

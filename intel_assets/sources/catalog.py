@@ -26,3 +26,9 @@ def tool_objects(tool: str, stack: Stack | None = None) -> tuple[RawObject, ...]
 
 def stack_objects(stack: Stack) -> tuple[RawObject, ...]:
     return tuple(obj for tool in stack.all_tools for obj in tool_objects(tool, stack))
+
+
+def may_stay_empty(stack: Stack, obj: RawObject) -> bool:
+    """Whether the stack's company may have none of the object's records at all: companies
+    and deals, for a consumer business."""
+    return stack.is_consumer and obj.business_only

@@ -20,7 +20,7 @@ from intel_assets.settings import resolve_paths
 from intel_assets.sources.assets import raw_assets
 from intel_assets.stack import parse_stack
 from intel_assets.transform.dbt_project import dbt_asset_definitions, dbt_resource
-from intel_assets.transform.identity_assets import identity_map
+from intel_assets.transform.identity_assets import identity_map_asset
 
 PARENT = dg.AssetKey(["raw", "crm", "contacts"])
 OTHER_PARENT = dg.AssetKey(["raw", "billing", "invoices"])
@@ -171,7 +171,8 @@ def _project_definitions(tmp_path: Path) -> dg.Definitions:
     paths = resolve_paths({"INTEL_HOME": str(tmp_path / "home")})
     stack = parse_stack({})
     assets = with_refresh_automation([
-        *raw_assets(stack, paths.landing), *dbt_asset_definitions(paths, stack), identity_map,
+        *raw_assets(stack, paths.landing), *dbt_asset_definitions(paths, stack),
+        identity_map_asset(),
     ])
     return dg.Definitions(assets=assets, resources={
         "warehouse": Warehouse(path=str(paths.warehouse)), "dbt": dbt_resource()})

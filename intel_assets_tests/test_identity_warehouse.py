@@ -11,7 +11,7 @@ import pytest
 
 from intel_assets.identity.resolve import resolve, resolve_in_warehouse
 from intel_assets.resources import Warehouse
-from intel_assets.transform.identity_assets import identity_map
+from intel_assets.transform.identity_assets import identity_map_asset
 
 ROWS = [
     ("hubspot", "c1", "email", " Ann.Lee@Acme.io ", "2025-02-01"),
@@ -143,7 +143,8 @@ def test_the_asset_writes_the_identity_map_with_its_figures(tmp_path: Path):
     with duckdb.connect(str(path)) as con:
         _load(con, ROWS)
 
-    result = dg.materialize([identity_map], resources={"warehouse": Warehouse(path=str(path))})
+    result = dg.materialize([identity_map_asset()],
+                            resources={"warehouse": Warehouse(path=str(path))})
 
     assert result.success
     metadata = result.asset_materializations_for_node("identity__identity_map")[0].metadata

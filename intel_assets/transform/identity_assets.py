@@ -76,6 +76,3 @@ def identity_map_asset(*, consumer: bool = False) -> dg.AssetsDefinition:
         )
 
     return identity_map
-
-
-identity_map = identity_map_asset()

@@ -3,9 +3,8 @@ with the answer key's planted behaviour change handed to the model as a feature.
 
 The demo's oracle knows when each account's planted behaviour change began (its churn
 hazard rises sixfold some weeks later). The model sees only the tools' counts, and a change
-in a sparse behaviour (three lifecycle emails a month, a support ticket every five months) is
-hard to date from them; and an account that never did the behaviour shows no change at all,
-though its hazard rises all the same. The same model is trained twice more with a column
+in a sparse behaviour (three lifecycle emails a month, a few extra tickets a month) is hard
+to date from them. The same model is trained twice more with a column
 saying whether the change has begun by each snapshot: once for every account (what the
 oracle knows), once only where the behaviour had been seen before the change began (the
 most any reading of the tools' counts could know). The distance between the last figure

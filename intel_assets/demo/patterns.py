@@ -169,8 +169,9 @@ def draw_patterns(
             "leading_indicator",
             (),
             (behaviour, "churn_rate_90d"),
-            f"A drop in {behaviour.replace('_', ' ')} (a rise, for support tickets) starts about "
-            f"{lead_days // 7} weeks before the customer's churn risk jumps sixfold.",
+            f"A drop in {behaviour.replace('_', ' ')} (for support tickets, a rise to about one "
+            f"more ticket every three weeks) starts about {lead_days // 7} weeks before the "
+            "customer's churn risk jumps sixfold.",
             {"behaviour": behaviour, "behaviour_source": BEHAVIOUR_FAMILY[behaviour],
              "lead_days": lead_days, "hazard_factor": 6.0},
         ))

@@ -27,6 +27,12 @@ EPOCH_START = np.datetime64(catalog.START, "s")
 EPOCH_END = np.datetime64(catalog.END, "s")
 TOTAL_DAYS = int((EPOCH_END - EPOCH_START) / np.timedelta64(1, "D"))
 SECONDS = np.timedelta64(1, "s")
+# Tickets begin after an account's first month (onboarding tickets aside).
+TICKETS_AFTER = np.timedelta64(30, "D")
+# The support load of an account whose planted change in tickets has begun: extra tickets a
+# week, shared among its people. A multiple of the usual rate (one ticket per person in about
+# eighteen months) would add a ticket a year, which no one could see in one account.
+TICKET_RISE_PER_WEEK = 0.3
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,8 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
 
     onset = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     if patterns.leading_behaviour:
-        onset = (signup_at + _days(rng.exponential(320.0, n))).astype("datetime64[s]")
+        shows_from = _behaviour_shows_from(frame, patterns.leading_behaviour)
+        onset = (shows_from + _days(rng.exponential(320.0, n))).astype("datetime64[s]")
         onset = np.where(onset < EPOCH_END, onset, np.datetime64("NaT"))
     frame["leading_onset_at"] = onset.astype("datetime64[s]")
     frame["in_anomaly_segment"] = _matches(frame, patterns.anomaly)
@@ -286,6 +293,18 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
         else np.zeros(n, dtype=bool)
     )
     return frame
+
+
+def _behaviour_shows_from(frame: pd.DataFrame, behaviour: str) -> np.ndarray:
+    """When a behaviour starts to show in an account's tools; NaT if it never does.
+
+    The planted change begins only after this: a drop in reports means nothing for an
+    account that never created one, yet would raise its hazard with no trace in any tool.
+    """
+    if behaviour in catalog.FEATURES:
+        return frame[f"adopted_{behaviour}_at"].to_numpy()
+    signup = frame["signup_at"].to_numpy()
+    return signup + TICKETS_AFTER if behaviour == "support_tickets" else signup
 
 
 def _matches(frame: pd.DataFrame, condition) -> np.ndarray:
@@ -486,18 +505,35 @@ def _person_weeks(people: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _behaviour_factor(
     company: Company, accounts: pd.DataFrame, rows: np.ndarray, times: np.ndarray, behaviour: str
 ) -> np.ndarray:
-    """How planted patterns scale a behaviour's rate for account rows at given times."""
+    """How planted patterns scale a behaviour's rate for account rows at given times.
+
+    A planted rise in tickets is not a factor: see `_leading_ticket_rise`.
+    """
     patterns = company.patterns
     factor = np.ones(len(rows))
-    if patterns.leading_behaviour == behaviour:
-        onset = accounts["leading_onset_at"].to_numpy()[rows]
-        after = ~pd.isna(onset) & (times >= onset)
-        factor = np.where(after, 4.0 if behaviour == "support_tickets" else 0.15, factor)
+    if patterns.leading_behaviour == behaviour and behaviour != "support_tickets":
+        factor = np.where(_changed(accounts, rows, times), 0.15, factor)
     if patterns.anomaly is not None and behaviour in ("sessions", "support_tickets"):
         change = EPOCH_START + _days(np.array([patterns.anomaly_day]))[0]
         hit = accounts["in_anomaly_segment"].to_numpy()[rows] & (times >= change)
         factor = factor * np.where(hit, 3.0 if behaviour == "support_tickets" else 0.55, 1.0)
     return factor
+
+
+def _changed(accounts: pd.DataFrame, rows: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Whether the planted behaviour change had begun for account rows at given times."""
+    onset = accounts["leading_onset_at"].to_numpy()[rows]
+    return ~pd.isna(onset) & (times >= onset)
+
+
+def _leading_ticket_rise(
+    company: Company, accounts: pd.DataFrame, rows: np.ndarray, times: np.ndarray
+) -> np.ndarray:
+    """Extra weekly tickets per person once a planted rise in tickets has begun."""
+    if company.patterns.leading_behaviour != "support_tickets":
+        return np.zeros(len(rows))
+    size = accounts["size"].to_numpy()[rows]
+    return _changed(accounts, rows, times) * TICKET_RISE_PER_WEEK / size
 
 
 def _spread_events(
@@ -642,7 +678,8 @@ def _tickets(
     engagement = accounts["engagement"].to_numpy()[account_row[person]]
     signup = accounts["signup_at"].to_numpy()[account_row[person]]
     rate = 0.012 * (1.0 + 0.6 * (engagement < -0.5))
-    rate = rate * (week_start >= signup + np.timedelta64(30, "D"))
+    rate = rate + _leading_ticket_rise(company, accounts, account_row[person], week_start)
+    rate = rate * (week_start >= signup + TICKETS_AFTER)
     rate = rate * _behaviour_factor(
         company, accounts, account_row[person], week_start, "support_tickets"
     )

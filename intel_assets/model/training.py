@@ -29,7 +29,11 @@ PARAMS: dict[str, Any] = {
     "lambda_l2": 1.0,
     "cat_smooth": 10.0,
     "min_data_per_group": 50,
-    "max_cat_to_onehot": 8,
+    # A category with up to 16 values splits one value against the rest. LightGBM's
+    # many-against-many splits, at 8, spent 5-7% of the gain on a country of 11 values that
+    # has no effect on churn; one against the rest raised validation AUC by 0.003-0.012 on
+    # four of five demo seeds and left Telco, whose columns have at most 4 values, as it was.
+    "max_cat_to_onehot": 16,
     "num_threads": 2,
     "deterministic": True,
     "force_row_wise": True,

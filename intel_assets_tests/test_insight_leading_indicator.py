@@ -1,9 +1,9 @@
 """The leading-indicator detector on hand-built marts where the answer is known.
 
 A synthetic company: every customer uses the product weekly; some customers' sessions
-collapse at a random moment, and (when the effect is planted) their churn hazard jumps
-LEAD_WEEKS later. The detector must name sessions, estimate the lag, and stay quiet when
-the hazard ignores the collapse.
+collapse (or their support tickets rise) at a random moment, and (when the effect is
+planted) their churn hazard jumps LEAD_WEEKS later. The detector must name the behaviour,
+estimate the lag, and stay quiet when the hazard ignores the change.
 """
 
 from __future__ import annotations
@@ -30,9 +30,12 @@ BEHAVIOUR_RATES = {  # events per customer-week
     "integrations_connected": 0.4, "data_exports": 0.3, "tickets": 0.1,
     "emails_delivered": 2.0, "emails_opened": 1.0, "emails_clicked": 0.3,
 }
+TICKETS_AFTER_RISE = 0.5  # a customer in trouble files a ticket every other week
 
 
-def build_company(path: Path, *, seed: int, planted: bool, customers: int = 2500) -> None:
+def build_company(
+    path: Path, *, seed: int, planted: bool, customers: int = 2500, changed: str = "sessions"
+) -> None:
     """Writes the marts tables the detector reads into a new DuckDB file."""
     rng = np.random.default_rng(seed)
     signup_week = rng.integers(0, WEEKS - 20, customers)
@@ -53,8 +56,13 @@ def build_company(path: Path, *, seed: int, planted: bool, customers: int = 2500
         name: rng.poisson(rate, len(who)).astype(float)
         for name, rate in BEHAVIOUR_RATES.items()
     }
-    dropped = week >= onset_week[who]
-    counts["sessions"] = np.where(dropped, rng.poisson(0.15 * 5.0, len(who)), counts["sessions"])
+    after = week >= onset_week[who]
+    if changed == "sessions":
+        counts["sessions"] = np.where(after, rng.poisson(0.15 * 5.0, len(who)), counts["sessions"])
+    else:
+        counts["tickets"] = np.where(
+            after, rng.poisson(TICKETS_AFTER_RISE, len(who)), counts["tickets"]
+        )
 
     ids = np.array([f"c{i:05d}" for i in range(customers)])
     activity = pd.DataFrame({
@@ -100,6 +108,23 @@ def test_a_planted_collapse_in_sessions_is_found_with_its_lead_time(tmp_path, se
     # Only sessions moved: the other behaviours must not be claimed.
     others = [qv for name, (_, qv) in found.items() if name != "sessions"]
     assert min(others) > 0.05
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_lasting_rise_in_a_sparse_behaviour_is_dated(tmp_path, seed):
+    """Tickets are too rare to date a drop, but a rise is dated by the load that follows."""
+    path = tmp_path / "warehouse.duckdb"
+    build_company(path, seed=seed, planted=True, changed="tickets")
+
+    candidates = run_detector(path)
+
+    q = q_values([c.p_value for c in candidates])
+    found = {c.metrics[0]: (c, qv) for c, qv in zip(candidates, q)}
+    tickets, q_tickets = found["tickets"]
+    assert q_tickets < 0.001
+    assert tickets.evidence["lead_weeks"] is not None
+    assert abs(tickets.evidence["lead_weeks"] - LEAD_WEEKS) <= 2
+    assert "rise about" in tickets.title
 
 
 @pytest.mark.parametrize("seed", SEEDS)

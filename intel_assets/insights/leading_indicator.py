@@ -50,8 +50,11 @@ MIN_ROWS = 200
 MIN_EVENTS = 20
 MAX_LAG_WEEKS = 26
 # Below this many events per customer-week a change cannot be dated to within a few weeks
-# (a month of support tickets is zero, one or two), so no lead time is claimed for it.
+# (a month of support tickets is zero, one or two), so no lead time is claimed for it. The
+# rate that dates a drop is the one before it (the last events before the quiet); the rate
+# that dates a rise is the one after it (the first events of the new load).
 MIN_RATE_FOR_LEAD = 0.25
+WEEKS_AFTER_RISE = 8  # weeks after a rise whose rate says whether it lasted
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,7 @@ def _behaviour_candidate(
 
     coefficient, p_value = _clustered_logit(x, y, groups, _tenure_terms(tenure))
     changed = flagged
-    lead = lead_time(weekly, changes, weekly.counts[behaviour.name])
+    lead = lead_time(weekly, changes, weekly.counts[behaviour.name], rise=behaviour.harm > 0)
     affected = _currently_changed(weekly, changes)
     return _candidate(
         behaviour, p_value=p_value, coefficient=coefficient,
@@ -221,7 +224,9 @@ def _currently_changed(weekly: WeeklyActivity, changes: Changes) -> list[str]:
     return weekly.customers["customer_id"].to_numpy()[hit].tolist()
 
 
-def lead_time(weekly: WeeklyActivity, changes: Changes, counts: np.ndarray) -> LeadTime:
+def lead_time(
+    weekly: WeeklyActivity, changes: Changes, counts: np.ndarray, *, rise: bool = False
+) -> LeadTime:
     """Weeks from a customer's behaviour change to the step in its churn hazard.
 
     A change is found at each week where a run of changed weeks starts, confirmed by the
@@ -233,18 +238,18 @@ def lead_time(weekly: WeeklyActivity, changes: Changes, counts: np.ndarray) -> L
     week), counted from that date. Customer-weeks without a change give the baseline
     hazard at each lag; the changed customers' hazard relative to it is fitted as a step
     from one ratio to another, and the lag of the best step by Poisson likelihood is the
-    lead time. Behaviours rarer than MIN_RATE_FOR_LEAD per customer-week get none: their
-    changes cannot be dated closely enough for the lag to mean anything, and the finding
-    then says only that the change precedes churn.
+    lead time. A behaviour gets none when its changes cannot be dated closely enough for the
+    lag to mean anything (`_datable`), and the finding then says only that the change
+    precedes churn.
     """
     changed = changes.changed
     if weekly.weeks < 2 * MAX_LAG_WEEKS // 3 or not changed.any():
         return LeadTime(None, math.nan, math.nan, 0)
-    if float(np.median(changes.usual[changes.eligible])) < MIN_RATE_FOR_LEAD:
-        return LeadTime(None, math.nan, math.nan, 0)
     confirmed = changed[:, :-1] & changed[:, 1:]
     previous = np.concatenate([np.zeros((changed.shape[0], 1), bool), changed[:, :-2]], axis=1)
     who, seen = np.nonzero(confirmed & ~previous)
+    if not _datable(weekly, changes, counts, who, seen, rise=rise):
+        return LeadTime(None, math.nan, math.nan, 0)
     onset = _dated_onsets(counts, who, seen, changes.usual[who, seen])
 
     end = weekly.customers["end_week"].to_numpy()
@@ -259,6 +264,32 @@ def lead_time(weekly: WeeklyActivity, changes: Changes, counts: np.ndarray) -> L
     expected = at_risk * events_base / np.maximum(at_risk_base, 1)
     weeks, before, after = _step(events, expected)
     return LeadTime(weeks, before, after, len(np.unique(who)))
+
+
+def _datable(
+    weekly: WeeklyActivity, changes: Changes, counts: np.ndarray, who: np.ndarray,
+    seen: np.ndarray, *, rise: bool,
+) -> bool:
+    """Whether the behaviour is busy enough, on the side of the change that dates it.
+
+    A drop is dated by the usual rate before it: the median customer's must reach
+    MIN_RATE_FOR_LEAD. A rise is dated by the rate after it, over the WEEKS_AFTER_RISE weeks
+    that follow the week it was confirmed: a lasting rise keeps the new load, while a quiet
+    customer's chance pair of tickets falls back to nothing. The mean over the changes
+    counts both, so it passes only when lasting rises are common among them.
+    """
+    if not rise:
+        return float(np.median(changes.usual[changes.eligible])) >= MIN_RATE_FOR_LEAD
+    cumulative = np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
+    end = weekly.customers["end_week"].to_numpy()[who]
+    start = seen + 2
+    stop = np.minimum(start + WEEKS_AFTER_RISE, np.minimum(end + 1, weekly.weeks))
+    weeks = stop - start
+    followed = weeks >= WEEKS_AFTER_RISE // 2
+    if not followed.any():
+        return False
+    after = cumulative[who, stop] - cumulative[who, np.minimum(start, stop)]
+    return float((after[followed] / weeks[followed]).mean()) >= MIN_RATE_FOR_LEAD
 
 
 def _dated_onsets(

@@ -132,7 +132,7 @@ def behaviour_changes(weekly: WeeklyActivity, behaviour: Behaviour) -> Changes:
     four weeks, and needs at least BASELINE_WEEKS of them.
     """
     counts = weekly.counts[behaviour.name]
-    cumulative = np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
+    cumulative = _cumulative(counts)
     first = weekly.customers["first_week"].to_numpy() + RAMP_WEEKS
     end = weekly.customers["end_week"].to_numpy()[:, None]
     week = np.arange(weekly.weeks)[None, :]
@@ -248,9 +248,10 @@ def lead_time(
     confirmed = changed[:, :-1] & changed[:, 1:]
     previous = np.concatenate([np.zeros((changed.shape[0], 1), bool), changed[:, :-2]], axis=1)
     who, seen = np.nonzero(confirmed & ~previous)
-    if not _datable(weekly, changes, counts, who, seen, rise=rise):
+    cumulative = _cumulative(counts)
+    if not _datable(weekly, changes, cumulative, who, seen, rise=rise):
         return LeadTime(None, math.nan, math.nan, 0)
-    onset = _dated_onsets(counts, who, seen, changes.usual[who, seen])
+    onset = _dated_onsets(cumulative, who, seen, changes.usual[who, seen])
 
     end = weekly.customers["end_week"].to_numpy()
     churned = weekly.customers["churned"].to_numpy()
@@ -266,8 +267,14 @@ def lead_time(
     return LeadTime(weeks, before, after, len(np.unique(who)))
 
 
+def _cumulative(counts: np.ndarray) -> np.ndarray:
+    """Each customer's running total of weekly counts, from 0 before its first week, so
+    that the count over weeks [a, b) is `cumulative[:, b] - cumulative[:, a]`."""
+    return np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
+
+
 def _datable(
-    weekly: WeeklyActivity, changes: Changes, counts: np.ndarray, who: np.ndarray,
+    weekly: WeeklyActivity, changes: Changes, cumulative: np.ndarray, who: np.ndarray,
     seen: np.ndarray, *, rise: bool,
 ) -> bool:
     """Whether the behaviour is busy enough, on the side of the change that dates it.
@@ -280,7 +287,6 @@ def _datable(
     """
     if not rise:
         return float(np.median(changes.usual[changes.eligible])) >= MIN_RATE_FOR_LEAD
-    cumulative = np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
     end = weekly.customers["end_week"].to_numpy()[who]
     start = seen + 2
     stop = np.minimum(start + WEEKS_AFTER_RISE, np.minimum(end + 1, weekly.weeks))
@@ -293,7 +299,7 @@ def _datable(
 
 
 def _dated_onsets(
-    counts: np.ndarray, who: np.ndarray, seen: np.ndarray, usual: np.ndarray
+    cumulative: np.ndarray, who: np.ndarray, seen: np.ndarray, usual: np.ndarray
 ) -> np.ndarray:
     """The week each change most likely began: a Poisson split of the weeks before `seen`.
 
@@ -301,7 +307,6 @@ def _dated_onsets(
     mean. The split is searched over the two trend windows before the week it was seen.
     """
     span = 2 * RECENT_WEEKS
-    cumulative = np.concatenate([np.zeros((counts.shape[0], 1)), counts.cumsum(axis=1)], axis=1)
     usual = np.maximum(usual, 1e-9)
     total = cumulative[who, seen] - cumulative[who, np.clip(seen - span, 0, None)]
     best = np.full(len(who), -np.inf)

@@ -92,9 +92,10 @@ def main() -> None:
 
     if behaviour is not None:
         measure = BEHAVIOUR_MEASURES.get(behaviour)
-        variants = (("change_known_where_seen", "change date, where seen", measure),
-                    ("change_known", "change date, everywhere", None))
-        for name, label, seen_in in variants[0 if measure else 1:]:
+        variants = [("change_known", "change date, everywhere", None)]
+        if measure is not None:
+            variants.insert(0, ("change_known_where_seen", "change date, where seen", measure))
+        for name, label, seen_in in variants:
             changed = with_planted_change(snapshots, accounts, truth, seen_in=seen_in)
             result[name] = fitted_against_oracle(changed, accounts, truth, args.horizon)
             _report(label, result[name])

@@ -74,7 +74,8 @@ def fitted_against_oracle(
 
 def _report(label: str, figures: dict[str, Any]) -> None:
     print(f"{label + ':':26s} AUC {figures['auc']:.4f}, oracle {figures['oracle_auc']:.4f}, "
-          f"ratio {figures['ratio']:.4f}")
+          f"ratio {figures['ratio']:.4f} (to the hindsight oracle "
+          f"{figures['hindsight_ratio']:.4f})")
 
 
 def main() -> None:

@@ -138,6 +138,10 @@ def evaluate(seeds: str, customers: int, stack_file: Path | None, null: bool,
                f"recall {identity['recall']:.4f}  F1 {identity['f1']:.4f}")
     click.echo(f"identity (accounts): precision {identity['account_precision']:.4f}  "
                f"recall {identity['account_recall']:.4f}  F1 {identity['account_f1']:.4f}")
+    model = report["model"]
+    click.echo(f"churn model:         AUC {model['auc']:.4f}  oracle {model['oracle_auc']:.4f}  "
+               f"ratio {model['ratio']:.4f}  (hindsight oracle {model['hindsight_oracle_auc']:.4f}"
+               f", ratio {model['hindsight_ratio']:.4f})")
     found = report.get("insights", {})
     if "null_significant" in found:
         click.echo(f"insights (null data): {found['null_significant']} with q < 0.05 "

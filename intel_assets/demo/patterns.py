@@ -16,6 +16,10 @@ from intel_assets.demo import catalog
 from intel_assets.stack import FAMILIES
 
 LEADING_BEHAVIOURS = ("sessions", "report_created", "email_opens", "support_tickets")
+# The planted change begins an exponential wait after the behaviour first shows, so at any
+# moment before it the remaining wait is the same: nothing can tell which account is next.
+LEADING_ONSET_MEAN_DAYS = 320.0
+LEADING_HAZARD_FACTOR = 6.0
 BEHAVIOUR_FAMILY = {
     "sessions": "product",
     "report_created": "product",
@@ -173,7 +177,8 @@ def draw_patterns(
             f"more ticket every three weeks) starts about {lead_days // 7} weeks before the "
             "customer's churn risk jumps sixfold.",
             {"behaviour": behaviour, "behaviour_source": BEHAVIOUR_FAMILY[behaviour],
-             "lead_days": lead_days, "hazard_factor": 6.0},
+             "lead_days": lead_days, "hazard_factor": LEADING_HAZARD_FACTOR,
+             "onset_mean_days": LEADING_ONSET_MEAN_DAYS},
         ))
     if contra_channel is not None:
         described.append(Pattern(

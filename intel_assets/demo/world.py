@@ -19,7 +19,13 @@ import numpy as np
 import pandas as pd
 
 from intel_assets.demo import catalog, ids
-from intel_assets.demo.patterns import ALL_FAMILIES, PlantedPatterns, draw_patterns
+from intel_assets.demo.patterns import (
+    ALL_FAMILIES,
+    LEADING_HAZARD_FACTOR,
+    LEADING_ONSET_MEAN_DAYS,
+    PlantedPatterns,
+    draw_patterns,
+)
 
 PERIOD_DAYS = 30
 NULL_HAZARD = 0.035
@@ -281,10 +287,13 @@ def _accounts(company: Company, rng: np.random.Generator, index: np.ndarray) -> 
     )
 
     onset = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    shows_from = onset.copy()
     if patterns.leading_behaviour:
         shows_from = _behaviour_shows_from(frame, patterns.leading_behaviour)
-        onset = (shows_from + _days(rng.exponential(320.0, n))).astype("datetime64[s]")
+        wait = _days(rng.exponential(LEADING_ONSET_MEAN_DAYS, n))
+        onset = (shows_from + wait).astype("datetime64[s]")
         onset = np.where(onset < EPOCH_END, onset, np.datetime64("NaT"))
+    frame["leading_shows_from_at"] = shows_from.astype("datetime64[s]")
     frame["leading_onset_at"] = onset.astype("datetime64[s]")
     frame["in_anomaly_segment"] = _matches(frame, patterns.anomaly)
     frame["in_cohort"] = (
@@ -328,7 +337,8 @@ def _churn(
     valid = starts < EPOCH_END
 
     if config.null:
-        hazard = np.full((n, periods), NULL_HAZARD)
+        unchanged = np.full((n, periods), NULL_HAZARD)
+        changed, elevated = unchanged, np.zeros((n, periods), dtype=bool)
     else:
         log_odds = np.full((n, periods), np.log(0.03 / 0.97))
         log_odds -= 0.55 * accounts["engagement"].to_numpy()[:, None]
@@ -346,12 +356,12 @@ def _churn(
         hazard = np.where(cohort_members[:, None], hazard * 4.0, hazard)
         hazard = np.where(partial[:, None], hazard * 0.85, hazard)
 
-        if patterns.leading_behaviour:
-            onset = accounts["leading_onset_at"].to_numpy()
-            risky_from = onset + _days(np.full(n, patterns.leading_lead_days))
-            elevated = starts >= risky_from[:, None]
-            hazard = np.where(elevated, 1 - (1 - hazard) ** 6.0, hazard)
-        hazard = hazard.clip(0.0005, 0.9)
+        onset = accounts["leading_onset_at"].to_numpy()
+        risky_from = onset + _days(np.full(n, patterns.leading_lead_days))
+        elevated = starts >= risky_from[:, None]  # never for a NaT onset
+        changed = (1 - (1 - hazard) ** LEADING_HAZARD_FACTOR).clip(0.0005, 0.9)
+        unchanged = hazard.clip(0.0005, 0.9)
+    hazard = np.where(elevated, changed, unchanged)
 
     churn_draw = (rng.random((n, periods)) < hazard) & valid
     first = np.where(churn_draw.any(axis=1), churn_draw.argmax(axis=1), -1)
@@ -363,7 +373,9 @@ def _churn(
     accounts = accounts.assign(churned_at=churned_at.astype("datetime64[s]"))
 
     # The answer key keeps every period's hazard, also those after an account's churn: the
-    # chance of churning within a horizon that starts before the churn depends on them.
+    # chance of churning within a horizon that starts before the churn depends on them. It
+    # keeps the hazard with and without the planted change too, so that a churn probability
+    # at a moment before the change began can weigh the chance that it begins soon.
     rows, cols = np.nonzero(valid)
     hazards = pd.DataFrame(
         {
@@ -374,6 +386,8 @@ def _churn(
                 "datetime64[s]"
             ),
             "hazard": hazard[rows, cols],
+            "hazard_unchanged": unchanged[rows, cols],
+            "hazard_changed": changed[rows, cols],
         }
     )
 

@@ -101,7 +101,8 @@ def evaluate(
         "seeds": seeds,
         "identity": {k: round(mean(r["identity"][k] for r in per_seed), 5) for k in keys},
         "model": {k: round(mean(r["model"][k] for r in per_seed), 5)
-                  for k in ("auc", "oracle_auc", "ratio")},
+                  for k in ("auc", "oracle_auc", "ratio", "hindsight_oracle_auc",
+                            "hindsight_ratio")},
         **aggregate(per_seed, null=null),
         "per_seed": per_seed,
     }

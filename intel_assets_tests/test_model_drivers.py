@@ -7,11 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from intel_assets.model import drivers as drivers_module
 from intel_assets.model.drivers import (
+    Drivers,
     contributions,
     describe_drivers,
     exact_contributions,
     feature_words,
+    top_drivers,
 )
 from intel_assets.model.training import train_booster
 from intel_assets_tests.conftest import SEEDS
@@ -59,7 +62,7 @@ def test_the_strongest_driver_is_named_with_its_value_and_direction():
     booster, held_out = _trained_on_half(3, customers=800, signal=2.0)
     row = held_out.assign(tickets_30d=9.0, sessions_30d=0.0).iloc[[0]]
 
-    lines = describe_drivers(contributions(booster, row), row, top=3)
+    lines = describe_drivers(top_drivers(booster, row, 3), row)
 
     assert "support tickets in last 30 days: 9, raises risk" in lines[0]
     assert lines[0].count(";") == 2
@@ -78,7 +81,23 @@ def test_values_are_shown_plainly():
                            "plan": ["team"]})
     contrib = np.array([[0.5, -0.25, 0.1, -1.0]])
 
-    line = describe_drivers(contrib, values, top=3)[0]
+    line = describe_drivers(Drivers.largest(contrib, 3), values)[0]
 
     assert line == ("clicked an onboarding email: no, raises risk; monthly recurring revenue: "
                     "1,234.50, lowers risk; plan: team, raises risk")
+
+
+def test_drivers_read_a_chunk_at_a_time_match_those_of_every_row_at_once(monkeypatch):
+    booster, held_out = _trained_on_half(4)
+    whole = Drivers.largest(contributions(booster, held_out), 3)  # one chunk
+    one_chunk = drivers_module.CHUNK_ROWS
+
+    monkeypatch.setattr(drivers_module, "CHUNK_ROWS", 37)
+    chunked = top_drivers(booster, held_out, 3)
+
+    assert 5 * 37 < len(held_out) <= one_chunk
+    np.testing.assert_allclose(chunked.raw, booster.predict(held_out, raw_score=True),
+                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(chunked.features, whole.features)
+    np.testing.assert_allclose(chunked.shares, whole.shares, rtol=1e-12)
+    assert (np.abs(chunked.shares[:, 0]) >= np.abs(chunked.shares[:, 1])).all()

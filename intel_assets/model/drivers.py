@@ -16,6 +16,8 @@ tests measure how often). `exact_contributions` keeps TreeSHAP for a few rows or
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -89,9 +91,41 @@ def exact_contributions(booster: Any, matrix: pd.DataFrame) -> np.ndarray:
 
 def contributions(booster: Any, matrix: pd.DataFrame) -> np.ndarray:
     """Path shares in the layout of `exact_contributions`, summing to the same raw score."""
+    chunks = list(_contribution_chunks(booster, matrix))
+    return np.concatenate(chunks) if chunks else np.empty((0, matrix.shape[1] + 1))
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Each row's raw score and its largest path shares, largest first."""
+
+    raw: np.ndarray  # (rows,)
+    features: np.ndarray  # (rows, top): the column of each driver
+    shares: np.ndarray  # (rows, top): its share of the raw score
+
+    @classmethod
+    def largest(cls, contrib: np.ndarray, top: int) -> Drivers:
+        """The `top` largest shares by size of each row of a contributions matrix."""
+        parts = contrib[:, :-1]
+        order = _largest(np.abs(parts), min(top, parts.shape[1]))
+        return cls(contrib.sum(axis=1), order, np.take_along_axis(parts, order, axis=1))
+
+
+def top_drivers(booster: Any, matrix: pd.DataFrame, top: int) -> Drivers:
+    """`Drivers.largest` of `contributions`, a chunk of rows at a time: every feature's share
+    for a million customers would take 0.8 GB, of which three shares a row are kept."""
+    chunks = [Drivers.largest(c, top) for c in _contribution_chunks(booster, matrix)]
+    if not chunks:
+        width = min(top, matrix.shape[1])
+        return Drivers(np.empty(0), np.empty((0, width), dtype=np.int64), np.empty((0, width)))
+    return Drivers(*(np.concatenate([getattr(c, name) for c in chunks])
+                     for name in ("raw", "features", "shares")))
+
+
+def _contribution_chunks(booster: Any, matrix: pd.DataFrame) -> Iterator[np.ndarray]:
+    """Path shares of CHUNK_ROWS rows at a time, in the layout of `exact_contributions`."""
     paths = _leaf_paths(booster, matrix.shape[1])
     base = sum(root for root, _, _ in paths)
-    out = np.empty((len(matrix), matrix.shape[1] + 1), dtype="float64")
 
     for start in range(0, len(matrix), CHUNK_ROWS):
         part = matrix.iloc[start:start + CHUNK_ROWS]
@@ -104,9 +138,10 @@ def contributions(booster: Any, matrix: pd.DataFrame) -> np.ndarray:
             gathered = per_leaf.T[:, leaves[tree]]  # one row per feature of the tree
             for column, feature in enumerate(features):
                 shares[feature] += gathered[column]
-        out[start:start + len(part), :-1] = shares.T
-    out[:, -1] = base
-    return out
+        out = np.empty((len(part), matrix.shape[1] + 1), dtype="float64")
+        out[:, :-1] = shares.T
+        out[:, -1] = base
+        yield out
 
 
 def _leaf_paths(booster: Any, n_features: int) -> list[tuple[float, np.ndarray, np.ndarray]]:
@@ -145,22 +180,20 @@ def _leaf_paths(booster: Any, n_features: int) -> list[tuple[float, np.ndarray, 
     return trees
 
 
-def describe_drivers(
-    contrib: np.ndarray, values: pd.DataFrame, *, top: int = 3
-) -> list[str]:
-    """The `top` largest contributions of each row as '<feature>: <value>, raises risk'.
+def describe_drivers(drivers: Drivers, values: pd.DataFrame) -> list[str]:
+    """Each row's drivers as '<feature>: <value>, raises risk', joined by '; '.
 
-    Built a column at a time: each feature's values are formatted once per distinct value
+    Built a rank at a time: each feature's values are formatted once per distinct value
     and the phrases joined as whole arrays, since a Python loop over a million rows and
     their three drivers costs more than the model's prediction itself."""
-    parts = contrib[:, :-1]
     names = list(values.columns)
-    if parts.shape[1] != len(names):
-        raise ValueError(f"{parts.shape[1]} contributions for {len(names)} feature columns")
-    order = _largest(np.abs(parts), min(top, len(names)))
+    if drivers.features.size and drivers.features.max() >= len(names):
+        raise ValueError(f"drivers name column {drivers.features.max()} of "
+                         f"{len(names)} feature columns")
 
-    phrases = [_phrases(order[:, k], parts, values, names) for k in range(order.shape[1])]
-    lines = pd.Series(phrases[0], dtype=object)
+    phrases = [_phrases(drivers.features[:, k], drivers.shares[:, k], values, names)
+               for k in range(drivers.features.shape[1])]
+    lines = pd.Series(phrases[0] if phrases else [""] * len(values), dtype=object)
     for more in phrases[1:]:
         more = pd.Series(more, dtype=object)
         joined = lines + "; " + more
@@ -181,12 +214,11 @@ def _largest(size: np.ndarray, top: int) -> np.ndarray:
 
 
 def _phrases(
-    chosen: np.ndarray, parts: np.ndarray, values: pd.DataFrame, names: list[str]
+    chosen: np.ndarray, share: np.ndarray, values: pd.DataFrame, names: list[str]
 ) -> np.ndarray:
-    """One phrase per row for the feature `chosen` names in that row; empty where that
-    feature's contribution is zero (a row with fewer drivers than asked)."""
+    """One phrase per row for the feature `chosen` names in that row; empty where its
+    `share` is zero (a row with fewer drivers than asked)."""
     out = np.full(len(chosen), "", dtype=object)
-    share = parts[np.arange(len(chosen)), chosen]
     for j in np.unique(chosen):
         rows = np.flatnonzero((chosen == j) & (share != 0.0))
         if not len(rows):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from intel_assets.model.drivers import contributions, describe_drivers
+from intel_assets.model.drivers import describe_drivers, top_drivers
 from intel_assets.model.features import with_history
 from intel_assets.model.versions import StoredModel
 
@@ -44,9 +44,9 @@ def score_snapshots(
         frame["customer_id"], active_customers)
 
     # The latest rows' raw scores are their contributions' sums, so they are predicted once.
-    contrib = contributions(booster, matrix[now])
+    drivers = top_drivers(booster, matrix[now], TOP_DRIVERS)
     raw = np.empty(len(frame), dtype="float64")
-    raw[now] = contrib.sum(axis=1)
+    raw[now] = drivers.raw
     if (~now).any():
         raw[~now] = booster.predict(matrix[~now], raw_score=True)
     probability = calibrator.probabilities(raw)
@@ -63,7 +63,7 @@ def score_snapshots(
         "snapshot_at": frame["snapshot_at"].to_numpy()[now],
         "churn_probability": probability[now],
         "risk_band": risk_band(probability[now]),
-        "drivers": describe_drivers(contrib, frame.loc[now, spec.columns], top=TOP_DRIVERS),
+        "drivers": describe_drivers(drivers, frame.loc[now, spec.columns]),
         "model_version": model.version,
         "horizon_days": int(model.metadata["horizon_days"]),
     })

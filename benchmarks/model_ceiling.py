@@ -1,14 +1,15 @@
 """How far the churn model can get on a demo home: its AUC against the oracle's, and the same
 with the answer key's planted behaviour change handed to the model as a feature.
 
-The demo's oracle knows when each account's planted behaviour change began (its churn
-hazard rises sixfold some weeks later). The model sees only the tools' counts, and a change
-in a sparse behaviour (one newsletter a month, a few extra tickets a month) is hard to date
-from them. The same model is trained again with a column saying whether the change has
-begun by each snapshot: for every account (what the oracle knows), and, for a drop, only
-where the behaviour had been seen before the change began (the most any reading of the
-tools' counts could know; a rise shows in any account). The distance between the last
-figure and the model's own is what better features could still win. Reads the ground
+The demo's oracle knows, at each snapshot, whether and when each account's planted behaviour
+change began (its churn hazard rises sixfold some weeks later; a change yet to begin is only
+a chance, the same for every account it can strike). The model sees only the tools' counts,
+and a change in a sparse behaviour (one newsletter a month, a few extra tickets a month) is
+hard to date from them. The same model is trained again with a column saying whether the
+change has begun by each snapshot: for every account (what the oracle knows), and, for a
+drop, only where the behaviour had been seen before the change began (the most any reading
+of the tools' counts could know; a rise shows in any account). The distance between the
+last figure and the model's own is what better features could still win. Reads the ground
 truth, which only benchmarks and tests may do. Run on a home built by `intel demo`:
 
     .venv/bin/python benchmarks/model_ceiling.py --home .intel

@@ -62,12 +62,23 @@ def test_a_change_yet_to_begin_is_weighed_by_its_chance_not_by_its_date(planted)
     now = key.churn_probability(snapshots, horizon_days=HORIZON)[waiting]
     hindsight = key.churn_probability(snapshots, horizon_days=HORIZON, hindsight=True)[waiting]
     unchanged = _probability_without_change(key, snapshots[waiting])
+    accounts = snapshots.loc[waiting, "account_id"].to_numpy()
 
     # The answer key's onset dates are draws from the chance the probability weighs: over
-    # thousands of accounts, the two agree on average, while each account's differs.
-    assert abs(now.mean() - hindsight.mean()) < 0.25 * (hindsight.mean() - unchanged.mean())
+    # thousands of accounts the two agree on average, within the draws' own noise, while
+    # each account's differs. Leaving future changes out altogether is far outside it.
+    assert abs(_z_score(hindsight - now, accounts)) < 3.5
+    assert _z_score(hindsight - unchanged, accounts) > 5
     assert np.abs(now - hindsight).max() > 0.1
     assert (now >= unchanged - 1e-12).all()
+
+
+def _z_score(differences: np.ndarray, accounts: np.ndarray) -> float:
+    """The mean difference over its standard error, with an account's snapshots together
+    (they share one onset draw)."""
+    per_account = pd.Series(differences).groupby(accounts).sum()
+    error = per_account.std() * np.sqrt(len(per_account)) / len(differences)
+    return float(differences.mean() / error)
 
 
 def _probability_without_change(key: truth.Truth, snapshots: pd.DataFrame) -> np.ndarray:

@@ -219,7 +219,7 @@ def test_materializing_again_loads_nothing_twice(root):
     assert twice.empty
 
 
-def test_eval_prints_one_json_object_with_the_identity_figures(tmp_path):
+def test_eval_prints_one_json_object_with_the_identity_and_model_figures(tmp_path):
     result = _intel(tmp_path / "home", "eval", "--seeds", "5", "--customers", "300", "--json")
 
     assert result.returncode == 0, result.stderr[-3000:]
@@ -227,3 +227,6 @@ def test_eval_prints_one_json_object_with_the_identity_figures(tmp_path):
     assert set(report["identity"]) >= {"precision", "recall", "f1", "account_f1"}
     assert report["per_seed"][0]["seed"] == 5
     assert report["identity"]["f1"] >= 0.98
+    assert set(report["model"]) == {"auc", "oracle_auc", "ratio", "hindsight_oracle_auc",
+                                    "hindsight_ratio"}
+    assert 0.5 < report["model"]["oracle_auc"] <= 1.0

@@ -108,43 +108,44 @@ class Truth:
         by_row = merged["row"]
         survival = np.exp(log_survival["hazard"].groupby(by_row).sum())
         if not hindsight:
-            weighed = self._weighed_survival(
-                merged, log_survival["hazard_unchanged"], log_survival["hazard_changed"], start
+            accounts = self.table("accounts").set_index("account_id")
+            onset, shows = (pd.to_datetime(merged["account_id"].map(accounts[column]))
+                            for column in ("leading_onset_at", "leading_shows_from_at"))
+            turned = self._chance_change_turned(merged, start, shows)
+            weighed = _weighed_survival(
+                by_row, log_survival["hazard_unchanged"], log_survival["hazard_changed"], turned
             )
-            survival = survival.where(self._change_began(merged).groupby(by_row).first(), weighed)
+            began = (onset <= merged["snapshot_at"]).groupby(by_row).first()
+            survival = survival.where(began, weighed)
         return 1.0 - survival.reindex(np.arange(len(rows))).to_numpy()
 
-    def _change_began(self, merged: pd.DataFrame) -> pd.Series:
-        onset = self.table("accounts").set_index("account_id")["leading_onset_at"]
-        began = pd.to_datetime(merged["account_id"].map(onset)) <= merged["snapshot_at"]
-        return began.fillna(False).astype(bool)
-
-    def _weighed_survival(
-        self, merged: pd.DataFrame, unchanged: pd.Series, changed: pd.Series, start: pd.Series
+    def _chance_change_turned(
+        self, merged: pd.DataFrame, start: pd.Series, shows: pd.Series
     ) -> pd.Series:
-        """Survival over the horizon for an account whose change has not begun, weighed over
-        the period in which the change would first raise its hazard. `unchanged` and
-        `changed` are each period's log survival over its part of the horizon."""
-        turned = self._chance_change_turned(merged, start)
-        by_row = merged["row"]
-
-        unchanged_before = unchanged.groupby(by_row).cumsum() - unchanged
-        changed_from = changed.groupby(by_row).transform("sum") - changed.groupby(by_row).cumsum()
-        first_turned = turned - turned.groupby(by_row).shift(fill_value=0.0)
-        weighed = first_turned * np.exp(unchanged_before + changed + changed_from)
-
-        never = (1.0 - turned.groupby(by_row).last()) * np.exp(unchanged.groupby(by_row).sum())
-        return weighed.groupby(by_row).sum() + never
-
-    def _chance_change_turned(self, merged: pd.DataFrame, start: pd.Series) -> pd.Series:
         """For each period, the chance that a change not begun at the snapshot has begun
-        early enough to raise that period's hazard (it does from `lead_days` after it)."""
+        early enough to raise that period's hazard (it does from `lead_days` after it).
+        `shows` is when the behaviour first shows in the account, NaT if it never does."""
         timing = next((p["parameters"] for p in self.patterns
                        if p["family"] == "leading_indicator"), None)
         if timing is None:
             return pd.Series(0.0, index=merged.index)
-        shows = self.table("accounts").set_index("account_id")["leading_shows_from_at"]
-        may_begin = np.maximum(start, pd.to_datetime(merged["account_id"].map(shows)))
+        may_begin = np.maximum(start, shows)
         latest_onset = merged["period_start"] - pd.Timedelta(days=timing["lead_days"])
         wait = (latest_onset - may_begin).dt.total_seconds().clip(lower=0) / 86_400
         return (1.0 - np.exp(-wait / timing["onset_mean_days"])).fillna(0.0)
+
+
+def _weighed_survival(
+    by_row: pd.Series, unchanged: pd.Series, changed: pd.Series, turned: pd.Series
+) -> pd.Series:
+    """Survival over the horizon for an account whose change has not begun, weighed over
+    the period in which the change would first raise its hazard. `unchanged` and `changed`
+    are each period's log survival over its part of the horizon, `turned` the chance that
+    the change raises that period's hazard; periods are in order within each row."""
+    unchanged_before = unchanged.groupby(by_row).cumsum() - unchanged
+    changed_from = changed.groupby(by_row).transform("sum") - changed.groupby(by_row).cumsum()
+    first_turned = turned - turned.groupby(by_row).shift(fill_value=0.0)
+    weighed = first_turned * np.exp(unchanged_before + changed + changed_from)
+
+    never = (1.0 - turned.groupby(by_row).last()) * np.exp(unchanged.groupby(by_row).sum())
+    return weighed.groupby(by_row).sum() + never

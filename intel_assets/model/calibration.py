@@ -66,7 +66,7 @@ def cross_fitted(
     """
     raw = np.asarray(raw_scores, dtype="float64")
     y = np.asarray(labels, dtype="float64")
-    fold = _fold_of(np.asarray(groups), folds)
+    fold = fold_of(np.asarray(groups), folds)
     out = np.empty_like(raw)
     for k in range(folds):
         held = fold == k
@@ -76,7 +76,9 @@ def cross_fitted(
     return out
 
 
-def _fold_of(groups: np.ndarray, folds: int) -> np.ndarray:
+def fold_of(groups: np.ndarray, folds: int) -> np.ndarray:
+    """Each row's fold, from a hash of its group: the same customer always lands in the same
+    fold, whatever the order or number of rows."""
     import pandas as pd
 
     hashed = pd.util.hash_array(groups.astype(str), categorize=True)

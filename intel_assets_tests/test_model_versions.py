@@ -58,6 +58,17 @@ def test_training_again_on_the_same_data_finds_the_same_version(tmp_path):
     assert store.versions() == [first.version]
 
 
+def test_the_same_trees_calibrated_another_way_are_a_new_current_version(tmp_path):
+    panel = snapshot_panel(customers=400, seed=3).drop(columns="true_probability")
+    store = ModelStore(tmp_path)
+
+    platt = _save(store, fit_churn_model(panel, calibration="platt"))
+    isotonic = _save(store, fit_churn_model(panel, calibration="isotonic"))
+
+    assert isotonic.version != platt.version
+    assert store.current().calibrator.method == "isotonic"
+
+
 def test_an_empty_store_says_what_to_materialize(tmp_path):
     with pytest.raises(NoModelError, match="materialize model/churn_model first"):
         ModelStore(tmp_path).current()

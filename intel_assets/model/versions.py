@@ -3,8 +3,9 @@
 A version is a folder holding the LightGBM model text, its metadata (features, calibrator,
 figures) and its validation predictions, so that any two versions can be compared row for row
 and a scoring run can use the current version without training. A version's name carries a
-digest of its content, so training again on the same data yields the same version instead of
-a duplicate.
+digest of what decides its scores (the trees, the features, the calibrator, the horizon), so
+training again on the same data yields the same version instead of a duplicate, while the
+same trees calibrated another way are a version of their own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ MODEL_FILE = "model.txt"
 METADATA_FILE = "metadata.json"
 VALIDATION_FILE = "validation.parquet"
 CURRENT_FILE = "current.json"
+# Besides the trees, what decides a version's scores.
+IDENTITY_KEYS = ("features", "calibrator", "horizon_days")
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class ModelStore:
     ) -> StoredModel:
         """Keeps a version (or finds the identical one kept before) and makes it current."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256(model_text.encode()).hexdigest()[:12]
+        digest = _digest(model_text, metadata)
         existing = next((v for v in self.versions() if v.endswith(digest)), None)
         version = existing or f"v{len(self.versions()) + 1:04d}-{digest}"
         target = self.folder / version
@@ -123,3 +126,9 @@ class ModelStore:
         with os.fdopen(handle, "w") as out:
             json.dump(data, out)
         Path(temporary).replace(self.folder / name)
+
+
+def _digest(model_text: str, metadata: dict[str, Any]) -> str:
+    identity = json.dumps({k: metadata.get(k) for k in IDENTITY_KEYS}, sort_keys=True,
+                          default=str)
+    return hashlib.sha256(model_text.encode() + identity.encode()).hexdigest()[:12]

@@ -108,6 +108,79 @@ def contracts(families: tuple[str, ...]) -> None:
         raise click.BadParameter(str(error), param_hint="--family") from error
 
 
+@main.group(invoke_without_command=True)
+@click.pass_context
+def models(ctx: click.Context) -> None:
+    """List the kept churn model versions; `compare` sets two of them side by side."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from intel_assets.model.report import versions_table
+
+    click.echo(versions_table(_model_store(resolve_paths())))
+
+
+@models.command(name="compare")
+@click.argument("older", required=False)
+@click.argument("newer", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def compare_models(older: str | None, newer: str | None, as_json: bool) -> None:
+    """Compare two model versions (by default the current one and the one kept before it).
+
+    OLDER and NEWER are version names or their unique beginnings (`v0003`). Shows each
+    version's own figures, their ROC AUC on the validation rows both held out, the features
+    whose weight moved, and how the active customers' risk bands would change.
+    """
+    import json
+
+    from intel_assets.model.report import compare, comparison_text
+    from intel_assets.model.versions import NoModelError
+
+    paths = resolve_paths()
+    store = _model_store(paths)
+    try:
+        later = store.find(newer) if newer else store.current()
+        earlier = store.find(older) if older else store.previous(later.version)
+    except NoModelError as error:
+        raise click.UsageError(str(error)) from error
+    if earlier is None:
+        raise click.UsageError(f"{later.version} is the only version kept: nothing to compare")
+
+    bands, note = _band_moves(paths, earlier, later)
+    comparison = compare(earlier, later, bands=bands, bands_note=note)
+    if as_json:
+        click.echo(json.dumps(comparison.to_dict(), indent=2, default=float))
+        return
+    click.echo(comparison_text(comparison))
+
+
+def _model_store(paths: Paths):
+    from intel_assets.model.versions import ModelStore
+
+    return ModelStore(paths.models)
+
+
+def _band_moves(paths: Paths, older, newer):
+    """Both versions' bands for today's active customers, or why they could not be had."""
+    import duckdb
+
+    from intel_assets.model.comparison import band_moves
+    from intel_assets.warehouse import connect
+
+    if not paths.warehouse.exists():
+        return None, f"no warehouse at {paths.warehouse}"
+    try:
+        with connect(paths.warehouse, read_only=True) as con:
+            snapshots = con.execute("select * from marts.customer_snapshots").df()
+            active = con.execute(
+                "select customer_id from marts.customers where not is_churned").df()
+    except (duckdb.CatalogException, duckdb.IOException) as error:
+        return None, f"the warehouse's marts could not be read: {error}"
+    try:
+        return band_moves(older, newer, snapshots, active["customer_id"]), ""
+    except KeyError as error:
+        return None, str(error.args[0])
+
+
 @main.command(name="eval")
 @click.option("--seeds", default="1,2,3", show_default=True,
               help="Comma-separated seeds; each is generated and run on its own.")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -60,3 +63,20 @@ def features_and_labels(panel: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 # Unit tests train with a larger step so that early stopping comes within a few dozen rounds.
 QUICK = {"learning_rate": 0.15}
+
+
+def snapshot_warehouse(path: Path, panel: pd.DataFrame) -> None:
+    """A DuckDB file holding `marts.customer_snapshots` (the panel) and `marts.customers`, where
+    a tenth of the customers left before the last snapshot and so have no row in it."""
+    last = panel["snapshot_at"].max()
+    customers = pd.DataFrame({"customer_id": panel["customer_id"].unique()})
+    customers["is_churned"] = customers.index % 10 == 0
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE SCHEMA marts")
+        con.register("_panel", panel.drop(columns="true_probability", errors="ignore"))
+        con.execute("CREATE TABLE marts.customer_snapshots AS SELECT * FROM _panel")
+        con.register("_customers", customers)
+        con.execute("CREATE TABLE marts.customers AS SELECT * FROM _customers")
+        con.execute("DELETE FROM marts.customer_snapshots WHERE snapshot_at = ? AND "
+                    "customer_id IN (SELECT customer_id FROM marts.customers WHERE is_churned)",
+                    [last])

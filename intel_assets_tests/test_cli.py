@@ -21,7 +21,8 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return {**env, "INTEL_HOME": str(home), "DAGSTER_TELEMETRY_DISABLED": "1", **extra}
 
 
-COMMANDS = [[], ["demo"], ["materialize"], ["ui"], ["eval"], ["contracts"]]
+COMMANDS = [[], ["demo"], ["materialize"], ["ui"], ["eval"], ["contracts"], ["models"],
+            ["models", "compare"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -16,28 +16,16 @@ from intel_assets.model.checks import MODEL_CHECKS
 from intel_assets.model.resources import ModelFolder
 from intel_assets.model.versions import ModelStore
 from intel_assets.resources import Warehouse
-from intel_assets_tests.model_helpers import snapshot_panel
+from intel_assets_tests.model_helpers import snapshot_panel, snapshot_warehouse
 
 
-def _warehouse(path: Path, panel: pd.DataFrame) -> None:
-    last = panel["snapshot_at"].max()
-    customers = pd.DataFrame({"customer_id": panel["customer_id"].unique()})
-    customers["is_churned"] = customers.index % 10 == 0  # a tenth left before the last month
-    with duckdb.connect(str(path)) as con:
-        con.execute("CREATE SCHEMA marts")
-        con.register("_panel", panel.drop(columns="true_probability"))
-        con.execute("CREATE TABLE marts.customer_snapshots AS SELECT * FROM _panel")
-        con.register("_customers", customers)
-        con.execute("CREATE TABLE marts.customers AS SELECT * FROM _customers")
-        con.execute("DELETE FROM marts.customer_snapshots WHERE snapshot_at = ? AND "
-                    "customer_id IN (SELECT customer_id FROM marts.customers WHERE is_churned)",
-                    [last])
-
-
-def _materialize(home: Path, selection: list | None = None) -> dg.ExecuteInProcessResult:
+def _materialize(home: Path, selection: list | None = None,
+                 model_config: dict | None = None) -> dg.ExecuteInProcessResult:
     return dg.materialize(
         [*MODEL_ASSETS, *MODEL_CHECKS],
         selection=selection,
+        run_config={"ops": {"model__churn_model": {"config": model_config}}}
+        if model_config else None,
         resources={"warehouse": Warehouse(path=str(home / "warehouse.duckdb")),
                    "model_store": ModelFolder(root=str(home / "models"))},
         raise_on_error=False,
@@ -46,7 +34,7 @@ def _materialize(home: Path, selection: list | None = None) -> dg.ExecuteInProce
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
-    _warehouse(tmp_path / "warehouse.duckdb", snapshot_panel(customers=500, seed=11))
+    snapshot_warehouse(tmp_path / "warehouse.duckdb", snapshot_panel(customers=500, seed=11))
     return tmp_path
 
 
@@ -104,3 +92,20 @@ def test_scoring_before_any_training_fails_saying_what_to_do(home):
     assert not result.success
     failure = result.get_step_failure_events()[0].step_failure_data.error
     assert "materialize model/churn_model first" in str(failure)
+
+
+def test_a_second_version_is_judged_against_the_first_on_the_rows_both_held_out(home):
+    _materialize(home)
+
+    second = _materialize(home, model_config={"calibration": "isotonic"})
+
+    assert second.success
+    meta = second.asset_materializations_for_node("model__churn_model")[0].metadata
+    kept = ModelStore(home / "models").versions()
+    assert meta["previous_version"].value == kept[0]
+    assert meta["roc_auc_change_on_shared_rows"].value is True
+    assert meta["roc_auc_change_rows"].value == meta["validation_rows"].value
+    drop = {e.check_name: e for e in second.get_asset_check_evaluations()}[
+        "churn_model_auc_not_dropped"]
+    assert drop.passed
+    assert "validation rows both versions held out" in drop.description

@@ -21,7 +21,7 @@ def _save(store: ModelStore, fitted):
     return store.save(fitted.booster.model_to_string(), fitted.metadata(), fitted.validation)
 
 
-def test_two_versions_are_kept_and_compared(tmp_path):
+def test_two_versions_are_kept_and_found_by_their_beginning(tmp_path):
     store = ModelStore(tmp_path)
     first, _ = _fitted(3)
     second, _ = _fitted(11)
@@ -32,9 +32,19 @@ def test_two_versions_are_kept_and_compared(tmp_path):
     assert store.versions() == [older.version, newer.version]
     assert store.current().version == newer.version
     assert store.previous(newer.version).version == older.version
-    change = store.compare(older.version, newer.version)
-    assert change["roc_auc"] == pytest.approx(newer.metrics["roc_auc"] - older.metrics["roc_auc"])
+    assert store.find(older.version[:5]).version == older.version
     assert len(older.validation()) == first.summary["validation_rows"]
+    assert newer.metadata["saved_at"] >= older.metadata["saved_at"]
+
+
+def test_a_version_prefix_matching_none_or_several_is_refused_naming_the_kept(tmp_path):
+    store = ModelStore(tmp_path)
+    kept = [_save(store, _fitted(seed)[0]).version for seed in (3, 11)]
+
+    with pytest.raises(NoModelError, match=f"2 versions in .* match 'v000'; kept: {kept[0]}"):
+        store.find("v000")
+    with pytest.raises(NoModelError, match=r"no version in .* match 'v9'"):
+        store.find("v9")
 
 
 def test_a_stored_version_scores_exactly_as_the_trained_model(tmp_path):

@@ -12,6 +12,7 @@ import pandas as pd
 from pydantic import Field
 
 from intel_assets.model.checks import CHURN_MODEL, CHURN_SCORES
+from intel_assets.model.comparison import auc_change
 from intel_assets.model.fitting import TOP_IMPORTANCES, fit_churn_model
 from intel_assets.model.resources import ModelFolder
 from intel_assets.model.scoring import BANDS, score_snapshots
@@ -111,7 +112,9 @@ def _model_metadata(
     for name, share in importances:
         figures[f"importance_{name}"] = float(share)
     if previous is not None:
-        figures["roc_auc_change"] = metrics["roc_auc"] - previous.metrics["roc_auc"]
+        change = auc_change(previous, stored)
+        figures |= {"roc_auc_change": change.change, "roc_auc_change_rows": change.rows,
+                    "roc_auc_change_on_shared_rows": change.shared}
     return figures
 
 

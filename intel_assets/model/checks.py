@@ -12,6 +12,7 @@ from typing import Any
 import dagster as dg
 import numpy as np
 
+from intel_assets.model.comparison import INTERVAL, AucChange, auc_change
 from intel_assets.model.resources import ModelFolder
 from intel_assets.model.versions import StoredModel
 from intel_assets.resources import WAREHOUSE_POOL, Warehouse
@@ -56,21 +57,25 @@ def calibration_under_ceiling(metrics: dict[str, float], ceiling: float = ECE_CE
                           f"the ceiling {ceiling}", meta)
 
 
-def no_large_drop(
-    metrics: dict[str, float], previous: dict[str, float] | None, max_drop: float = MAX_AUC_DROP
-) -> Verdict:
-    if previous is None:
-        return Verdict(True, "first model version: nothing to compare with",
-                       {"roc_auc": metrics["roc_auc"]})
-    drop = previous["roc_auc"] - metrics["roc_auc"]
-    meta = {"roc_auc": metrics["roc_auc"], "previous_roc_auc": previous["roc_auc"],
-            "drop": drop, "max_drop": max_drop}
+def no_large_drop(change: AucChange | None, max_drop: float = MAX_AUC_DROP) -> Verdict:
+    """Judged on the rows both versions held out where there are enough of them, so that a
+    harder validation month is not taken for a worse model."""
+    if change is None:
+        return Verdict(True, "first model version: nothing to compare with", {})
+    drop = -change.change
+    meta = {"roc_auc": change.newer_auc, "previous_roc_auc": change.older_auc, "drop": drop,
+            "max_drop": max_drop, "rows": change.rows, "shared_rows": change.shared}
+    spread = ""
+    if change.low is not None and change.high is not None:
+        meta |= {"change_low": change.low, "change_high": change.high}
+        spread = (f"; {INTERVAL:.0%} interval of the change over customers {change.low:+.4f} "
+                  f"to {change.high:+.4f}")
     if drop <= max_drop:
-        return Verdict(True, f"validation ROC AUC moved by {-drop:+.4f} against the previous "
-                             "version", meta)
+        return Verdict(True, f"validation ROC AUC moved by {change.change:+.4f} against the "
+                             f"previous version, {change.basis}{spread}", meta)
     return Verdict(False, f"validation ROC AUC fell by {drop:.4f} against the previous version "
-                          f"({previous['roc_auc']:.4f} to {metrics['roc_auc']:.4f}), more than "
-                          f"the allowed {max_drop}", meta)
+                          f"({change.older_auc:.4f} to {change.newer_auc:.4f}), {change.basis}, "
+                          f"more than the allowed {max_drop}{spread}", meta)
 
 
 def scores_not_collapsed(probabilities: np.ndarray, bands: np.ndarray) -> Verdict:
@@ -117,7 +122,7 @@ def churn_model_calibrated(model_store: ModelFolder) -> dg.AssetCheckResult:
     f"Validation ROC AUC fell by no more than {MAX_AUC_DROP} against the previous version."))
 def churn_model_auc_not_dropped(model_store: ModelFolder) -> dg.AssetCheckResult:
     current, previous = _current(model_store)
-    return no_large_drop(current.metrics, previous.metrics if previous else None).result()
+    return no_large_drop(auc_change(previous, current) if previous else None).result()
 
 
 @dg.asset_check(asset=CHURN_SCORES, pool=WAREHOUSE_POOL,

@@ -39,9 +39,7 @@ def score_snapshots(
     booster, spec, calibrator = model.booster(), model.spec, model.calibrator
     frame = with_history(snapshots)
     matrix = spec.matrix(frame)
-    latest_at = frame["snapshot_at"].max()
-    now = (frame["snapshot_at"] == latest_at).to_numpy() & _members(
-        frame["customer_id"], active_customers)
+    now = latest_active(frame, active_customers)
 
     # The latest rows' raw scores are their contributions' sums, so they are predicted once.
     drivers = top_drivers(booster, matrix[now], TOP_DRIVERS)
@@ -68,6 +66,21 @@ def score_snapshots(
         "horizon_days": int(model.metadata["horizon_days"]),
     })
     return Scores(history=history, latest=latest)
+
+
+def latest_active(frame: pd.DataFrame, active_customers: set[str] | pd.Series) -> np.ndarray:
+    """Which rows are an active customer's snapshot at the latest snapshot date: the rows
+    whose scores people read today."""
+    latest_at = frame["snapshot_at"].max()
+    return (frame["snapshot_at"] == latest_at).to_numpy() & _members(
+        frame["customer_id"], active_customers)
+
+
+def probabilities(model: StoredModel, frame: pd.DataFrame) -> np.ndarray:
+    """A stored version's calibrated probabilities for rows that already carry the features
+    of `with_history`, without drivers."""
+    raw = model.booster().predict(model.spec.matrix(frame), raw_score=True)
+    return model.calibrator.probabilities(raw)
 
 
 def _members(ids: pd.Series, wanted: set[str] | pd.Series) -> np.ndarray:

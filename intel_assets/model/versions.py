@@ -15,6 +15,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,8 @@ class ModelStore:
             staging = Path(tempfile.mkdtemp(prefix=".incoming-", dir=self.folder))
             (staging / MODEL_FILE).write_text(model_text)
             (staging / METADATA_FILE).write_text(
-                json.dumps({**metadata, "version": version}, indent=2, default=str)
+                json.dumps({**metadata, "version": version, "saved_at": _now()}, indent=2,
+                           default=str)
             )
             validation.to_parquet(staging / VALIDATION_FILE, index=False)
             staging.rename(target)
@@ -102,6 +104,17 @@ class ModelStore:
             raise NoModelError(f"no model version {version!r} in {self.folder}")
         return StoredModel(version, folder, json.loads((folder / METADATA_FILE).read_text()))
 
+    def find(self, name: str) -> StoredModel:
+        """The version called `name`, or the one version whose name begins with it, so that a
+        person can type `v0003` for `v0003-1a2b3c4d5e6f`."""
+        kept = self.versions()
+        matches = [name] if name in kept else [v for v in kept if v.startswith(name)]
+        if len(matches) != 1:
+            found = "no version" if not matches else f"{len(matches)} versions"
+            raise NoModelError(f"{found} in {self.folder} match {name!r}; kept: "
+                               f"{', '.join(kept) or 'none'}")
+        return self.load(matches[0])
+
     def current(self) -> StoredModel:
         pointer = self.folder / CURRENT_FILE
         if not pointer.exists():
@@ -116,16 +129,15 @@ class ModelStore:
         index = kept.index(version) if version in kept else len(kept)
         return self.load(kept[index - 1]) if index > 0 else None
 
-    def compare(self, older: str, newer: str) -> dict[str, float]:
-        """Each figure of `newer` minus the same figure of `older`."""
-        before, after = self.load(older).metrics, self.load(newer).metrics
-        return {k: after[k] - before[k] for k in after if k in before}
-
     def _write_json(self, name: str, data: dict[str, Any]) -> None:
         handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
         with os.fdopen(handle, "w") as out:
             json.dump(data, out)
         Path(temporary).replace(self.folder / name)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _digest(model_text: str, metadata: dict[str, Any]) -> str:

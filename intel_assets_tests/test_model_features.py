@@ -45,3 +45,33 @@ def test_a_value_that_is_no_number_in_a_numeric_column_is_named_with_its_row():
 
     with pytest.raises(ValueError, match=r"'total_charges' must be numeric; row 1 holds 'n/a'"):
         spec.matrix(broken)
+
+
+def test_an_identifier_column_is_ignored_while_a_long_list_of_groups_stays():
+    rows = 400
+    frame = pd.DataFrame({
+        "customer_ref": [f"cus_{i:04d}" for i in range(rows)],
+        "city": [f"city {i % 120}" for i in range(rows)],  # 120 values, each on 3-4 rows
+        "plan": ["team", "starter"] * (rows // 2),
+    })
+
+    spec = FeatureSpec.learn(frame, frame.columns)
+
+    assert spec.ignored == ("customer_ref",)
+    assert list(spec.categorical) == ["city", "plan"]
+    assert "customer_ref" not in spec.matrix(frame)
+    assert FeatureSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_a_stored_spec_from_before_ignored_columns_still_loads():
+    spec = FeatureSpec.from_dict({"numeric": ["tenure"], "categorical": {"plan": ["a", "b"]}})
+
+    assert spec.ignored == ()
+    assert spec.columns == ["tenure", "plan"]
+
+
+def test_a_date_column_is_refused_asking_for_its_age_instead():
+    frame = _frame().assign(signed_up=pd.to_datetime(["2024-01-01"] * 4))
+
+    with pytest.raises(ValueError, match="'signed_up' holds dates: give the time since it"):
+        FeatureSpec.learn(frame, frame.columns)

@@ -72,6 +72,10 @@ def churn_model(
 
     seconds = time.perf_counter() - started
     metrics = fitted.metrics
+    if fitted.spec.ignored:
+        context.log.warning(
+            f"left out as identifiers (nearly one value per row): {', '.join(fitted.spec.ignored)}"
+        )
     context.log.info(
         f"model {stored.version}: validation ROC AUC {metrics['roc_auc']:.4f}, Brier "
         f"{metrics['brier']:.4f}, ECE {metrics['ece']:.4f} on {len(fitted.validation):,} rows "
@@ -103,6 +107,7 @@ def _model_metadata(
         "validation_rows": int(meta["validation_rows"]),
         "validation_period": f"{meta['validation_start']} to {meta['validation_end']}",
         "best_iteration": int(meta["best_iteration"]),
+        "ignored_features": ", ".join(meta["features"].get("ignored", [])) or "none",
         "model_path": dg.MetadataValue.path(str(stored.folder)),
         "top_features": dg.MetadataValue.md(
             "| feature | share of gain |\n|---|---|\n" + table),

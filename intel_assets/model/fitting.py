@@ -4,6 +4,11 @@ Split in time (training rows end, label windows included, where validation begin
 LightGBM with early stopping on the validation snapshots, calibrate on those same held-out
 rows, and report every figure from probabilities cross-fitted across customers, so that no
 reported calibration figure comes from a calibrator that saw the row.
+
+The model that scores is the one measured: it learned nothing from the validation months or
+the horizon purged before them, so what it knows of churn is that much older than the newest
+closed label window (on the monthly demo, about five months). Refitting on those months too
+would leave no held-out row to calibrate or measure the refit with.
 """
 
 from __future__ import annotations

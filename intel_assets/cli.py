@@ -9,11 +9,17 @@ import os
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from intel_assets.settings import PROJECT_ROOT, Paths, resolve_paths
 from intel_assets.stack import Stack, StackError, load_stack
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from intel_assets.model.versions import ModelStore, StoredModel
 
 DEFAULT_CUSTOMERS = 10_000
 DEFAULT_SEED = 7
@@ -153,13 +159,15 @@ def compare_models(older: str | None, newer: str | None, as_json: bool) -> None:
     click.echo(comparison_text(comparison))
 
 
-def _model_store(paths: Paths):
+def _model_store(paths: Paths) -> ModelStore:
     from intel_assets.model.versions import ModelStore
 
     return ModelStore(paths.models)
 
 
-def _band_moves(paths: Paths, older, newer):
+def _band_moves(
+    paths: Paths, older: StoredModel, newer: StoredModel
+) -> tuple[pd.DataFrame | None, str]:
     """Both versions' bands for today's active customers, or why they could not be had."""
     import duckdb
 

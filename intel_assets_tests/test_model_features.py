@@ -75,3 +75,14 @@ def test_a_date_column_is_refused_asking_for_its_age_instead():
 
     with pytest.raises(ValueError, match="'signed_up' holds dates: give the time since it"):
         FeatureSpec.learn(frame, frame.columns)
+
+
+def test_the_matrix_holds_the_spec_columns_in_order_as_floats_then_categories():
+    spec = FeatureSpec.learn(_frame(), _frame().columns)
+
+    matrix = spec.matrix(_frame().iloc[::-1])
+
+    assert list(matrix.columns) == spec.columns
+    assert list(matrix.index) == [3, 2, 1, 0]
+    assert (matrix.dtypes.iloc[:3] == "float64").all()
+    assert matrix["contract"].cat.codes.tolist() == [2, -1, 1, 0]

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from intel_assets.model.features import with_history
 from intel_assets.model.scoring import BANDS, latest_active, probabilities, risk_band
 from intel_assets.model.versions import StoredModel
 
@@ -165,8 +166,6 @@ def band_moves(
     Raises KeyError naming the columns when the snapshots no longer hold a feature one of the
     versions was trained on.
     """
-    from intel_assets.model.features import with_history
-
     frame = with_history(snapshots)
     latest = frame[latest_active(frame, active_customers)]
     moves = pd.crosstab(

